@@ -1,0 +1,51 @@
+// The parent role: creates the child in new namespaces, maps its IDs, runs the network and port
+// drivers and the REST API, and returns when the child exits. Runs as the calling (host) user.
+// Embedders (like k3s with upstream's Go package) call parent::run() from their own main().
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "rootlesskit/state_files.h"
+
+namespace rootlesskit::network {
+class ParentDriver;
+}
+
+namespace rootlesskit::parent {
+
+struct Options {
+  // The child finds its pipe fds through this variable; it also marks the child role.
+  std::string pipe_fd_env_key = env_pipe_fd;
+  std::string child_use_activation_env_key = env_child_use_activation;
+  // Absolute path; empty means a fresh $TMPDIR/rootlesskit<digits> (mode 0700). Either way the
+  // directory is emptied (but for `lock`) at start and removed at exit, like upstream.
+  std::string state_dir;
+  std::string state_dir_env_key = env_state_dir;
+  std::string parent_euid_env_key = env_parent_euid;
+  std::string parent_egid_env_key = env_parent_egid;
+
+  // Null: host network (no network namespace).
+  std::shared_ptr<network::ParentDriver> network_driver;
+  // Name reported by the API and used to pick the child's behaviour ("none" needs no helper).
+  bool create_pidns = false;
+  bool create_cgroupns = false;
+  bool create_utsns = false;
+  bool create_ipcns = false;
+  bool detach_netns = false;
+  std::string propagation = "rprivate";
+  std::string evacuate_cgroup2;
+  std::string subid_source = "auto";  // auto | dynamic | static
+
+  // argv the child is started with; argv[0] is exec'd. Default: /proc/self/exe + our argv[1..],
+  // so the child re-parses the same command line (set by the CLI).
+  std::vector<std::string> child_argv;
+};
+
+// Runs the whole parent. Returns the exit code to exit with: the command's own code, 255 when it
+// was killed by a signal. Throws rootlesskit::Error (with an exit code) on setup failures; the
+// child and every helper are gone and the state dir removed by the time it returns or throws.
+int run(const Options& options);
+
+}  // namespace rootlesskit::parent

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs every Debian package the project needs to build, test and benchmark.
+# Run as root. Idempotent: apt-get skips what is already installed.
+set -euo pipefail
+
+build_packages=(
+  build-essential cmake ninja-build ccache pkg-config
+  libcli11-dev nlohmann-json3-dev libcpp-httplib-dev libspdlog-dev libfmt-dev
+  libcap-dev libmnl-dev libgtest-dev libgmock-dev
+)
+runtime_packages=(uidmap iproute2 util-linux slirp4netns socat passt)
+# rootlesskit: Debian's 1.1.0, the reference the integration tests and bench/ compare against.
+# systemd: systemd-socket-activate; bsdutils: script; util-linux (above): unshare/setpriv/runuser.
+test_packages=(rootlesskit procps psmisc bsdutils curl jq hyperfine time
+  systemd python3 passwd kmod)
+
+# No option: everything. --runtime-only: what the installed binaries need.
+# --build: what scripts/setup.sh needs to build and run them (no test tools).
+if [[ ${1:-} == --runtime-only ]]; then
+  packages=("${runtime_packages[@]}")
+elif [[ ${1:-} == --build ]]; then
+  packages=("${build_packages[@]}" "${runtime_packages[@]}")
+else
+  packages=("${build_packages[@]}" "${runtime_packages[@]}" "${test_packages[@]}")
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi

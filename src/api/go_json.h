@@ -1,0 +1,54 @@
+// The parts of Go's encoding/json and strconv that the REST API's bytes depend on: a decoder whose
+// errors read like Go's ("invalid character 'g' looking for beginning of value", "unexpected EOF"),
+// Go's string escaping (`<` -> \u003c), json.Indent, and strconv.Atoi. Used by the parent's API
+// server and by rootlessctl; pure string processing.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace rootlesskit::api::gojson {
+
+// A parsed JSON value. Numbers keep their literal text so integer decoding can reject "1.5" and
+// "1e2" the way Go does; object members keep input order and duplicates (the last one wins).
+struct Value {
+  enum class Kind { null, boolean, number, string, array, object };
+  Kind kind = Kind::null;
+  bool boolean = false;
+  std::string text;  // number literal, or the decoded (UTF-8) string
+  std::vector<Value> items;
+  std::vector<std::pair<std::string, Value>> members;
+};
+
+// json.Decoder.Decode: parses the first JSON value of `input` and ignores what follows it.
+// Throws Error with Go's text: "EOF" (only whitespace), "unexpected EOF" (truncated value),
+// "invalid character 'x' <context>", "exceeded max depth".
+Value decode_first(std::string_view input);
+
+// json.Unmarshal: the whole input must be exactly one value. Throws Error with Go's text
+// ("unexpected end of JSON input", "invalid character 'x' after top-level value", ...).
+Value unmarshal(std::string_view input);
+
+// Go's encoding of a string, quotes included: `"` `\` and controls escaped (\n \r \t, else
+// \u00XX), `<` `>` `&` as \u003c \u003e \u0026, U+2028/U+2029 escaped, invalid UTF-8 as \ufffd.
+std::string quote(std::string_view s);
+
+// json.Indent(dst, compact, "", indent): one member/element per line, `": "` after keys, empty
+// objects and arrays stay `{}` / `[]`. `compact` must be valid compact JSON.
+std::string indent(std::string_view compact, std::string_view indent);
+
+// Go's utf8.DecodeRune at s[i] (no overlong forms, surrogates or values above U+10FFFF): returns
+// the code point and sets *len, or returns -1 with *len = 1 for a byte that starts no valid rune.
+int decode_rune(std::string_view s, size_t i, size_t* len);
+
+// Appends the UTF-8 encoding of code point `cp`.
+void append_utf8(std::string& out, int cp);
+
+// strconv.Atoi for Go's 64-bit int. Throws Error
+// `strconv.Atoi: parsing "<s>": invalid syntax` or `... value out of range`.
+long long atoi(std::string_view s);
+
+}  // namespace rootlesskit::api::gojson

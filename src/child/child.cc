@@ -1,0 +1,123 @@
+// child::run(): the child role as a list of named steps (SPEC §3.4, docs/ARCHITECTURE.md).
+// Runs inside the new namespaces as uid 0 with full capabilities (the parent exec'd us only after
+// writing the ID maps).
+#include "rootlesskit/child.h"
+
+#include <fcntl.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include <cstdlib>
+
+#include "child/command.h"
+#include "child/mounts.h"
+#include "common/error.h"
+#include "common/fd.h"
+#include "common/log.h"
+#include "common/signals.h"
+#include "common/strings.h"
+#include "copyup/tmpfs_symlink.h"
+#include "messages/message.h"
+#include "network/loopback.h"
+
+namespace rootlesskit::child {
+namespace {
+
+struct ParentPipes {
+  Fd from_parent;
+  Fd to_parent;
+};
+
+// Takes the pipe fds announced in the environment and removes the variable, so neither the
+// variable nor the fds reach the command (SPEC §16 #24).
+ParentPipes take_pipes(const std::string& key) {
+  const char* value = std::getenv(key.c_str());
+  auto parts = split(value != nullptr ? value : "", ',');
+  std::optional<long long> r = parts.size() == 2 ? parse_int(parts[0]) : std::nullopt;
+  std::optional<long long> w = parts.size() == 2 ? parse_int(parts[1]) : std::nullopt;
+  if (!r || !w) {
+    throw Error("unexpected " + key + ": " + go_quote(value != nullptr ? value : ""));
+  }
+  ::unsetenv(key.c_str());
+  ParentPipes pipes{Fd(static_cast<int>(*r)), Fd(static_cast<int>(*w))};
+  ::fcntl(pipes.from_parent.get(), F_SETFD, FD_CLOEXEC);
+  ::fcntl(pipes.to_parent.get(), F_SETFD, FD_CLOEXEC);
+  return pipes;
+}
+
+bool take_flag(const std::string& key) {
+  const char* value = std::getenv(key.c_str());
+  bool set = value != nullptr && parse_go_bool(value).value_or(false);
+  ::unsetenv(key.c_str());
+  return set;
+}
+
+// Re-armed because exec may have cleared it. In a pid namespace SIGKILL ends everything at once;
+// otherwise SIGTERM lets the command loop kill COMMAND's whole subtree first. Returns the parent's
+// pid to recognise that case (0 in a pid namespace). If the parent is already gone, the pipe is at
+// EOF and the setup stops there.
+pid_t arm_parent_death_signal(bool pid_namespace) {
+  ::prctl(PR_SET_PDEATHSIG, pid_namespace ? SIGKILL : SIGTERM);
+  return pid_namespace ? 0 : ::getppid();
+}
+
+std::string read_message(const ParentPipes& pipes) {
+  std::string body;
+  if (!messages::read_frame(pipes.from_parent.get(), &body)) {
+    throw Error("the parent closed the pipe before the setup was complete");
+  }
+  log::debug("Received {}", body);
+  return body;
+}
+
+void setup_mounts(const Options& o) {
+  set_root_propagation(o.propagation);
+  for (const auto& dir : copyup::copy_up(o.copy_up_dirs)) {
+    log::debug("copied up {}", dir);
+  }
+  bool new_netns = o.network != "host" && !o.detach_netns;
+  if (new_netns) {
+    remount_sysfs(o.evacuate_cgroup2);
+  } else if (o.evacuate_cgroup2) {
+    mount_fresh_cgroup2();
+  }
+}
+
+void setup_network(const Options& o, const messages::NetworkDriverCompleted&) {
+  if (o.network == "host" || o.detach_netns) {
+    return;
+  }
+  network::bring_up_loopback();
+}
+
+}  // namespace
+
+bool is_child(const std::string& pipe_fd_env_key) {
+  const char* value = std::getenv(pipe_fd_env_key.c_str());
+  return value != nullptr && *value != '\0';
+}
+
+int run(const Options& o) {
+  if (o.copy_up_mode != "tmpfs+symlink" && !o.copy_up_dirs.empty()) {
+    throw Error("unknown copy-up mode: " + o.copy_up_mode);
+  }
+  ParentPipes pipes = take_pipes(o.pipe_fd_env_key);
+  SignalReceiver signals;
+  pid_t parent_pid = arm_parent_death_signal(o.mount_procfs);
+  bool socket_activation = take_flag(o.child_use_activation_env_key);
+  if (o.mount_procfs) {
+    mount_procfs();
+  }
+  log::debug("pipe fds: from parent={}, to parent={}", pipes.from_parent.get(), pipes.to_parent.get());
+  messages::write_frame(pipes.to_parent.get(), messages::encode_named("ChildInitUserNSCompleted"));
+  auto net = messages::decode_network(read_message(pipes));
+  messages::decode_port(read_message(pipes));
+  pipes = ParentPipes{};
+  setup_mounts(o);
+  setup_network(o, net);
+  log::debug("reaper: {}, executing {}", o.reaper, go_slice(o.target_cmd));
+  CommandOptions command{o.target_cmd, o.reaper, o.mount_procfs, socket_activation, parent_pid};
+  return run_command(command, signals);
+}
+
+}  // namespace rootlesskit::child

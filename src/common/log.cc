@@ -1,0 +1,121 @@
+// logrus-compatible line formatting; spdlog owns the stderr sink and level filtering.
+#include "common/log.h"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <ctime>
+
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include "common/strings.h"
+
+namespace rootlesskit::log {
+namespace {
+
+struct State {
+  std::string role = "parent";
+  bool debug = false;
+  bool tty = false;
+  std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
+  std::shared_ptr<spdlog::logger> logger;
+};
+
+State& state() {
+  static State s;
+  return s;
+}
+
+spdlog::logger& logger() {
+  auto& s = state();
+  if (!s.logger) {
+    // Unsynchronized stderr sink: lines are written whole, and no thread of ours logs concurrently
+    // at a rate where interleaving matters. No async thread: the child forks after logging.
+    s.logger = std::make_shared<spdlog::logger>("rootlesskit", std::make_shared<spdlog::sinks::stderr_sink_mt>());
+    s.logger->set_pattern("%v");
+    s.logger->set_level(spdlog::level::trace);
+  }
+  return *s.logger;
+}
+
+// logrus quotes a value unless every byte is in [A-Za-z0-9-._/@^+].
+bool needs_quoting(std::string_view s) {
+  if (s.empty()) {
+    return true;
+  }
+  for (char c : s) {
+    bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                 c == '-' || c == '.' || c == '_' || c == '/' || c == '@' || c == '^' || c == '+';
+    if (!plain) {
+      return true;
+    }
+  }
+  return false;
+}
+
+std::string rfc3339_now() {
+  std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  ::localtime_r(&now, &tm);
+  char buf[64];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S%z", &tm);
+  std::string s = buf;
+  // %z gives +0000; RFC3339 wants Z for UTC and +00:00 otherwise.
+  if (s.size() >= 5) {
+    std::string zone = s.substr(s.size() - 5);
+    s.resize(s.size() - 5);
+    s += (zone == "+0000") ? std::string("Z") : zone.substr(0, 3) + ":" + zone.substr(3);
+  }
+  return s;
+}
+
+struct LevelStyle {
+  const char* text;
+  const char* tty_text;
+  int color;
+};
+
+LevelStyle style_of(Level level) {
+  switch (level) {
+    case Level::debug: return {"debug", "DEBU", 37};
+    case Level::info: return {"info", "INFO", 36};
+    case Level::warning: return {"warning", "WARN", 33};
+    case Level::error: return {"error", "ERRO", 31};
+  }
+  return {"info", "INFO", 36};
+}
+
+}  // namespace
+
+void init(std::string_view role, bool debug) {
+  auto& s = state();
+  s.role = std::string(role);
+  s.debug = debug;
+  s.tty = ::isatty(STDERR_FILENO) == 1;
+}
+
+bool debug_enabled() { return state().debug; }
+const std::string& role() { return state().role; }
+
+void write(Level level, std::string_view message) {
+  const auto& s = state();
+  if (level == Level::debug && !s.debug) {
+    return;
+  }
+  std::string msg = "[rootlesskit:" + s.role + "] " + std::string(message);
+  LevelStyle st = style_of(level);
+  if (s.tty) {
+    auto secs = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - s.start);
+    logger().info("\x1b[{}m{}\x1b[0m[{:04d}] {:<44} ", st.color, st.tty_text, secs.count(), msg);
+  } else {
+    logger().info("time=\"{}\" level={} msg={}", rfc3339_now(), st.text,
+                  needs_quoting(msg) ? go_quote(msg) : msg);
+  }
+}
+
+void fatal_line(std::string_view message) {
+  logger().info("[rootlesskit:{}] error: {}", state().role, message);
+}
+
+}  // namespace rootlesskit::log

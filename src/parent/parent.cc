@@ -1,0 +1,249 @@
+// parent::run(): the parent role as a list of named steps (SPEC §3.4, docs/ARCHITECTURE.md).
+// Runs as the calling user in the host namespaces.
+#include "rootlesskit/parent.h"
+
+#include <poll.h>
+#include <sched.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
+
+#include <nlohmann/json.hpp>
+
+#include "api/server.h"
+#include "common/error.h"
+#include "common/fs.h"
+#include "common/log.h"
+#include "common/process.h"
+#include "common/signals.h"
+#include "common/strings.h"
+#include "messages/message.h"
+#include "network/driver.h"
+#include "parent/cgroup_evacuation.h"
+#include "parent/preflight.h"
+#include "parent/spawn.h"
+#include "parent/state_dir.h"
+#include "subid/subid.h"
+
+extern char** environ;
+
+namespace rootlesskit::parent {
+namespace {
+
+int listen_fds_to_pass() {
+  const char* pid = std::getenv("LISTEN_PID");
+  const char* fds = std::getenv("LISTEN_FDS");
+  if (pid == nullptr || fds == nullptr) {
+    return 0;
+  }
+  auto n = parse_int(fds);
+  // Only fds meant for us (systemd semantics; upstream passes them regardless, SPEC §16 #23).
+  if (!n || *n <= 0 || parse_int(pid) != ::getpid()) {
+    return 0;
+  }
+  return static_cast<int>(*n);
+}
+
+std::vector<std::string> child_environment(const Options& o, const StateDir& state, int listen_fds) {
+  std::vector<std::string> keys = {o.state_dir_env_key, o.parent_euid_env_key, o.parent_egid_env_key,
+                                   o.child_use_activation_env_key, o.pipe_fd_env_key};
+  std::vector<std::string> env;
+  for (char** e = environ; *e != nullptr; ++e) {
+    std::string entry = *e;
+    std::string key = entry.substr(0, entry.find('='));
+    if (std::find(keys.begin(), keys.end(), key) == keys.end()) {
+      env.push_back(entry);
+    }
+  }
+  env.push_back(o.state_dir_env_key + "=" + state.path());
+  env.push_back(o.parent_euid_env_key + "=" + std::to_string(::geteuid()));
+  env.push_back(o.parent_egid_env_key + "=" + std::to_string(::getegid()));
+  env.push_back(o.child_use_activation_env_key + "=" + (listen_fds > 0 ? "true" : "false"));
+  return env;
+}
+
+SpawnRequest make_spawn_request(const Options& o, const StateDir& state, const SignalReceiver& signals) {
+  SpawnRequest r;
+  r.argv = o.child_argv;
+  r.listen_fds = listen_fds_to_pass();
+  r.env = child_environment(o, state, r.listen_fds);
+  r.pipe_fd_env_key = o.pipe_fd_env_key;
+  r.clone_flags = CLONE_NEWUSER | CLONE_NEWNS | (o.create_pidns ? CLONE_NEWPID : 0);
+  r.unshare_flags = (o.network_driver && !o.detach_netns ? CLONE_NEWNET : 0) |
+                    (o.create_cgroupns ? CLONE_NEWCGROUP : 0) | (o.create_utsns ? CLONE_NEWUTS : 0) |
+                    (o.create_ipcns ? CLONE_NEWIPC : 0);
+  r.exec_mask = signals.previous_mask();
+  return r;
+}
+
+struct IdMapPlan {
+  subid::User user;
+  subid::IdRanges ranges;
+};
+
+// Looked up before the child exists, so a bad subid file fails without anything to clean up.
+IdMapPlan plan_id_maps(const Options& o) {
+  try {
+    IdMapPlan plan{subid::current_user(), {}};
+    try {
+      plan.ranges = subid::lookup(subid::parse_source(o.subid_source), plan.user);
+    } catch (const Error& e) {
+      throw e.wrap("failed to compute uid/gid map");
+    }
+    return plan;
+  } catch (const Error& e) {
+    throw e.wrap("failed to setup UID/GID map");
+  }
+}
+
+void write_id_maps(const SpawnedChild& child, const IdMapPlan& plan) {
+  try {
+    subid::write_id_maps(child.process.pid(), plan.user, plan.ranges);
+  } catch (const Error& e) {
+    throw e.wrap("failed to setup UID/GID map");
+  }
+}
+
+[[noreturn]] void child_died(SpawnedChild& child) {
+  int status = child.process.wait();
+  throw Error("child exited: " + describe_wait_status(status), exit_code_of(status));
+}
+
+// Waits for the next message from the child. Setup can be interrupted (Ctrl-C, SIGTERM): the
+// caller's cleanup then kills the child.
+std::string receive(SpawnedChild& child, SignalReceiver& signals) {
+  while (true) {
+    pollfd fds[2] = {{child.from_child.get(), POLLIN, 0}, {signals.fd(), POLLIN, 0}};
+    if (::poll(fds, 2, -1) < 0) {
+      if (errno == EINTR) {
+        continue;
+      }
+      throw errno_error("poll");
+    }
+    if (fds[1].revents != 0) {
+      while (auto s = signals.read()) {
+        if (s->signo == SIGINT || s->signo == SIGTERM || s->signo == SIGHUP || s->signo == SIGQUIT) {
+          throw Error("interrupted during setup: signal: " + go_signal_name(s->signo), 128 + s->signo);
+        }
+      }
+    }
+    if (fds[0].revents != 0) {
+      std::string body;
+      if (!messages::read_frame(child.from_child.get(), &body)) {
+        child_died(child);
+      }
+      if (body.find("\"Name\":\"ChildError\"") != std::string::npos) {
+        auto j = nlohmann::json::parse(body, nullptr, false);
+        throw Error(j.is_object() ? j.value("Message", body) : body);
+      }
+      return body;
+    }
+  }
+}
+
+void send(const SpawnedChild& child, const std::string& body) {
+  log::debug("Sending {}", body);
+  messages::write_frame(child.to_child.get(), body);
+}
+
+void write_child_pid(const StateDir& state, pid_t pid) {
+  // Written only now, fully set up, so `nsenter -t $(cat child_pid)` never sees a half-built child.
+  write_file(state.file(state_file_child_pid), std::to_string(pid), 0444);
+}
+
+// Forwarded connections need fds: use the hard limit. The child was spawned before this, so the
+// command keeps the caller's soft limit.
+void raise_nofile_limit() {
+  rlimit lim{};
+  if (::getrlimit(RLIMIT_NOFILE, &lim) == 0 && lim.rlim_cur < lim.rlim_max) {
+    lim.rlim_cur = lim.rlim_max;
+    ::setrlimit(RLIMIT_NOFILE, &lim);
+  }
+}
+
+api::Info make_info(const Options& o, const StateDir& state, pid_t child_pid) {
+  api::Info info;
+  info.version = ROOTLESSKIT_VERSION;
+  info.state_dir = state.path();
+  info.child_pid = child_pid;
+  if (o.network_driver) {
+    info.network_driver = o.network_driver->info();
+  }
+  return info;
+}
+
+int supervise(SpawnedChild& child, SignalReceiver& signals) {
+  while (true) {
+    pollfd pfd{signals.fd(), POLLIN, 0};
+    if (::poll(&pfd, 1, -1) < 0 && errno != EINTR) {
+      throw errno_error("poll");
+    }
+    while (auto s = signals.read()) {
+      if (s->signo == SIGCHLD) {
+        if (auto status = child.process.try_wait()) {
+          return *status;
+        }
+      } else if (should_forward(*s)) {
+        child.process.signal(s->signo);
+      }
+    }
+  }
+}
+
+// Stops the network helpers on every exit path.
+struct NetworkCleanup {
+  network::ParentDriver* driver;
+  ~NetworkCleanup() {
+    if (driver != nullptr) {
+      driver->cleanup();
+    }
+  }
+};
+
+}  // namespace
+
+int run(const Options& o) {
+  warn_about_environment(o.propagation);
+  IdMapPlan id_maps = plan_id_maps(o);
+  StateDir state = StateDir::open(o.state_dir);
+  SignalReceiver signals;  // before the fork: no signal is lost (SPEC §16 #18)
+  SpawnedChild child = spawn_child(make_spawn_request(o, state, signals));
+  NetworkCleanup network_cleanup{o.network_driver.get()};
+  log::debug("started the child (PID={}), state dir {}", child.process.pid(), state.path());
+  write_id_maps(child, id_maps);
+  release_child(child);
+  messages::expect_named(receive(child, signals), "ChildInitUserNSCompleted");
+  log::debug("Received ChildInitUserNSCompleted");
+  if (!o.evacuate_cgroup2.empty()) {
+    evacuate_cgroup2(child.process.pid(), o.evacuate_cgroup2);
+  }
+  messages::NetworkDriverCompleted net;
+  if (o.network_driver) {
+    try {
+      net = o.network_driver->configure(child.process.pid(), state.path(), "");
+    } catch (const Error& e) {
+      throw e.wrap("failed to setup network");
+    }
+  }
+  send(child, messages::encode(net));
+  write_child_pid(state, child.process.pid());
+  raise_nofile_limit();
+  api::Server server([&] { return make_info(o, state, child.process.pid()); }, nullptr);
+  server.start(api::listen_unix(state.file(state_file_api_sock)));
+  log::debug("listening on {}", state.file(state_file_api_sock));
+  // The last message lets COMMAND start: api.sock already answers when it runs (upstream races).
+  send(child, messages::encode(messages::PortDriverCompleted{}));
+  child.to_child.reset();
+  log::debug("waiting for the child to exit");
+  int status = supervise(child, signals);
+  log::debug("child exited: {}", describe_wait_status(status));
+  server.stop();
+  if (status != 0) {
+    throw Error("child exited: " + describe_wait_status(status), exit_code_of(status));
+  }
+  return 0;
+}
+
+}  // namespace rootlesskit::parent

@@ -1,0 +1,42 @@
+// Starting the child: clone(2) into new user+mount(+pid) namespaces, unshare the rest, wait until
+// the parent has written the ID maps, then exec the child image (which thereby starts as uid 0
+// with full capabilities: no second exec is needed to gain them). Runs in the parent.
+#pragma once
+
+#include <signal.h>
+
+#include <string>
+#include <vector>
+
+#include "common/fd.h"
+#include "common/process.h"
+
+namespace rootlesskit::parent {
+
+struct SpawnRequest {
+  std::vector<std::string> argv;  // argv[0] is exec'd as is (e.g. /proc/self/exe)
+  std::vector<std::string> env;   // complete environment, without the pipe variable
+  std::string pipe_fd_env_key;
+  int clone_flags = 0;            // CLONE_NEW* given to clone(2)
+  int unshare_flags = 0;          // CLONE_NEW* unshared by the child before exec
+  int listen_fds = 0;             // systemd socket-activation fds 3..3+N-1 kept at their numbers
+  sigset_t exec_mask{};           // signal mask the child image starts with
+};
+
+struct SpawnedChild {
+  ChildProcess process;
+  Fd to_child;    // parent -> child messages
+  Fd from_child;  // child -> parent messages
+};
+
+// Starts the child; it blocks before exec until release_child() is called. Throws Error
+// ("failed to start the child: ...").
+SpawnedChild spawn_child(const SpawnRequest& request);
+
+// Lets the child exec its image (call after the ID maps are written).
+void release_child(const SpawnedChild& child);
+
+// Name of the frame a pre-exec or child failure is reported with (private to our protocol).
+inline constexpr const char* child_error_message_name = "ChildError";
+
+}  // namespace rootlesskit::parent

@@ -1,0 +1,102 @@
+// rootlesskit: the thin CLI over the library. The same binary is the parent (started by the user)
+// and the child (re-exec'd by the parent with the pipe variable set); both parse the same argv.
+#include <unistd.h>
+
+#include <iostream>
+#include <memory>
+
+#include "cli/flagset.h"
+#include "cli/rootlesskit_flags.h"
+#include "common/error.h"
+#include "common/log.h"
+#include "network/none/none.h"
+#include "rootlesskit/child.h"
+#include "rootlesskit/parent.h"
+
+namespace rk = rootlesskit;
+
+namespace {
+
+std::vector<std::string> to_args(int argc, char** argv) { return std::vector<std::string>(argv + 1, argv + argc); }
+
+bool reaper_enabled(const rk::cli::RootlesskitFlags& f) {
+  if (f.reaper == "auto") {
+    return f.pidns;
+  }
+  return f.reaper == "true";
+}
+
+std::shared_ptr<rk::network::ParentDriver> make_network_driver(const rk::cli::RootlesskitFlags& f) {
+  if (f.net == "host") {
+    return nullptr;
+  }
+  if (f.net == "none") {
+    return std::make_shared<rk::network::none::ParentDriver>();
+  }
+  throw rk::Error("network driver \"" + f.net + "\" is not available in this build yet; use --net=host or --net=none");
+}
+
+void check_port_driver(const rk::cli::RootlesskitFlags& f) {
+  if (f.port_driver != "none") {
+    throw rk::Error("port driver \"" + f.port_driver + "\" is not available in this build yet; use --port-driver=none");
+  }
+}
+
+int run_parent(const rk::cli::RootlesskitFlags& f, int argc, char** argv) {
+  rk::cli::validate_rootlesskit(f, [](const std::string& warning) { rk::log::warn("{}", warning); });
+  rk::parent::Options o;
+  o.state_dir = f.state_dir;
+  o.network_driver = make_network_driver(f);
+  check_port_driver(f);
+  o.create_pidns = f.pidns;
+  o.create_cgroupns = f.cgroupns;
+  o.create_utsns = f.utsns;
+  o.create_ipcns = f.ipcns;
+  o.detach_netns = f.detach_netns;
+  o.propagation = f.propagation;
+  o.evacuate_cgroup2 = f.evacuate_cgroup2;
+  o.subid_source = f.subid_source;
+  o.child_argv = {"/proc/self/exe"};
+  o.child_argv.insert(o.child_argv.end(), argv + 1, argv + argc);
+  return rk::parent::run(o);
+}
+
+int run_child(const rk::cli::RootlesskitFlags& f) {
+  rk::child::Options o;
+  o.target_cmd = f.command;
+  o.network = f.net;
+  o.copy_up_dirs = f.copy_up;
+  o.copy_up_mode = f.copy_up_mode;
+  o.detach_netns = f.detach_netns;
+  o.mount_procfs = f.pidns;
+  o.propagation = f.propagation;
+  o.reaper = reaper_enabled(f);
+  o.evacuate_cgroup2 = !f.evacuate_cgroup2.empty();
+  return rk::child::run(o);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const bool child = rk::child::is_child();
+  rk::log::init(child ? "child " : "parent", false);
+  try {
+    auto parsed = rk::cli::parse_rootlesskit(to_args(argc, argv));
+    if (parsed.action != rk::cli::ParseResult::Action::run) {
+      std::cout << parsed.output << std::flush;
+      return 0;
+    }
+    rk::log::init(child ? "child " : "parent", parsed.flags.debug);
+    return child ? run_child(parsed.flags) : run_parent(parsed.flags, argc, argv);
+  } catch (const rk::cli::UsageError& e) {
+    std::cout << e.stdout_text() << std::flush;
+    rk::log::fatal_line(e.what());
+    return 1;
+  } catch (const rk::Error& e) {
+    rk::log::fatal_line(e.what());
+    return e.exit_code();
+  } catch (const std::exception& e) {
+    rk::log::fatal_line(e.what());
+    return 1;
+  }
+}
