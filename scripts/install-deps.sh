@@ -8,7 +8,7 @@ build_packages=(
   libcli11-dev nlohmann-json3-dev libcpp-httplib-dev libspdlog-dev libfmt-dev
   libcap-dev libmnl-dev libgtest-dev libgmock-dev
 )
-runtime_packages=(uidmap iproute2 util-linux slirp4netns socat passt)
+runtime_packages=(uidmap iproute2 util-linux slirp4netns socat passt vdeplug libvdeplug-slirp)
 # rootlesskit: Debian's 1.1.0, the reference the integration tests and bench/ compare against.
 # systemd: systemd-socket-activate; bsdutils: script; util-linux (above): unshare/setpriv/runuser.
 test_packages=(rootlesskit procps psmisc bsdutils curl jq hyperfine time

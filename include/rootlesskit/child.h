@@ -3,10 +3,15 @@
 // Embedders call child::run() when is_child() says their binary was started as the child.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "rootlesskit/state_files.h"
+
+namespace rootlesskit::network {
+class ChildDriver;
+}
 
 namespace rootlesskit::child {
 
@@ -16,6 +21,8 @@ struct Options {
   std::string state_dir_env_key = env_state_dir;
   std::vector<std::string> target_cmd;  // argv; argv[0] is looked up in PATH
   std::string network = "host";         // host | none | <driver name>
+  // The child half of the network driver; null for host and none (none only brings lo up).
+  std::shared_ptr<network::ChildDriver> network_driver;
   std::vector<std::string> copy_up_dirs;
   std::string copy_up_mode = "tmpfs+symlink";
   bool detach_netns = false;

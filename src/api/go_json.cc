@@ -23,40 +23,6 @@ std::string hex4(unsigned v) {
 
 // Decodes one UTF-8 sequence at s[i] the way Go's utf8.DecodeRune does (no overlong forms, no
 // surrogates, nothing above U+10FFFF). Returns -1 with *len = 1 for an invalid byte.
-int decode_rune(std::string_view s, size_t i, size_t* len) {
-  auto c = static_cast<unsigned char>(s[i]);
-  *len = 1;
-  if (c < 0x80) {
-    return c;
-  }
-  int need = 0;
-  int cp = 0;
-  int min = 0;
-  if (c >= 0xC2 && c <= 0xDF) {
-    need = 1, cp = c & 0x1F, min = 0x80;
-  } else if (c >= 0xE0 && c <= 0xEF) {
-    need = 2, cp = c & 0x0F, min = 0x800;
-  } else if (c >= 0xF0 && c <= 0xF4) {
-    need = 3, cp = c & 0x07, min = 0x10000;
-  } else {
-    return -1;
-  }
-  if (i + static_cast<size_t>(need) >= s.size()) {
-    return -1;
-  }
-  for (int k = 1; k <= need; ++k) {
-    auto cc = static_cast<unsigned char>(s[i + static_cast<size_t>(k)]);
-    if ((cc & 0xC0) != 0x80) {
-      return -1;
-    }
-    cp = (cp << 6) | (cc & 0x3F);
-  }
-  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
-    return -1;
-  }
-  *len = static_cast<size_t>(need) + 1;
-  return cp;
-}
 
 void append_utf8(std::string& out, int cp) {
   auto u = static_cast<unsigned>(cp);

@@ -4,6 +4,8 @@
 // server and by rootlessctl; pure string processing.
 #pragma once
 
+#include "common/strings.h"
+
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -40,9 +42,8 @@ std::string quote(std::string_view s);
 // objects and arrays stay `{}` / `[]`. `compact` must be valid compact JSON.
 std::string indent(std::string_view compact, std::string_view indent);
 
-// Go's utf8.DecodeRune at s[i] (no overlong forms, surrogates or values above U+10FFFF): returns
-// the code point and sets *len, or returns -1 with *len = 1 for a byte that starts no valid rune.
-int decode_rune(std::string_view s, size_t i, size_t* len);
+// Go's utf8.DecodeRune (see common/strings.h).
+inline int decode_rune(std::string_view s, size_t i, size_t* len) { return decode_utf8_rune(s, i, len); }
 
 // Appends the UTF-8 encoding of code point `cp`.
 void append_utf8(std::string& out, int cp);

@@ -11,6 +11,7 @@
 
 #include "child/command.h"
 #include "child/mounts.h"
+#include "child/network_setup.h"
 #include "common/error.h"
 #include "common/fd.h"
 #include "common/log.h"
@@ -18,7 +19,6 @@
 #include "common/strings.h"
 #include "copyup/tmpfs_symlink.h"
 #include "messages/message.h"
-#include "network/loopback.h"
 
 namespace rootlesskit::child {
 namespace {
@@ -70,10 +70,13 @@ std::string read_message(const ParentPipes& pipes) {
   return body;
 }
 
-void setup_mounts(const Options& o) {
+// Returns whether /etc was copied up (then /etc/resolv.conf and /etc/hosts can be replaced).
+bool setup_mounts(const Options& o) {
   set_root_propagation(o.propagation);
+  bool etc_copied_up = false;
   for (const auto& dir : copyup::copy_up(o.copy_up_dirs)) {
     log::debug("copied up {}", dir);
+    etc_copied_up = etc_copied_up || dir == "/etc";
   }
   bool new_netns = o.network != "host" && !o.detach_netns;
   if (new_netns) {
@@ -81,13 +84,16 @@ void setup_mounts(const Options& o) {
   } else if (o.evacuate_cgroup2) {
     mount_fresh_cgroup2();
   }
+  return etc_copied_up;
 }
 
-void setup_network(const Options& o, const messages::NetworkDriverCompleted&) {
-  if (o.network == "host" || o.detach_netns) {
-    return;
+// The parent exports it (ROOTLESSKIT_STATE_DIR unless an embedder chose another key).
+std::string state_dir_from_env(const Options& o) {
+  const char* value = std::getenv(o.state_dir_env_key.c_str());
+  if (value == nullptr || *value == '\0') {
+    throw Error("got empty StateDir");
   }
-  network::bring_up_loopback();
+  return value;
 }
 
 }  // namespace
@@ -108,13 +114,17 @@ int run(const Options& o) {
   if (o.mount_procfs) {
     mount_procfs();
   }
+  NetworkSetup network{o.network, o.network_driver, state_dir_from_env(o), "", false};
+  if (o.detach_netns) {
+    network.detached_netns_path = create_detached_netns(network.state_dir);
+  }
   log::debug("pipe fds: from parent={}, to parent={}", pipes.from_parent.get(), pipes.to_parent.get());
   messages::write_frame(pipes.to_parent.get(), messages::encode_named("ChildInitUserNSCompleted"));
   auto net = messages::decode_network(read_message(pipes));
   messages::decode_port(read_message(pipes));
   pipes = ParentPipes{};
-  setup_mounts(o);
-  setup_network(o, net);
+  network.etc_copied_up = setup_mounts(o);
+  setup_network(network, net);
   log::debug("reaper: {}, executing {}", o.reaper, go_slice(o.target_cmd));
   CommandOptions command{o.target_cmd, o.reaper, o.mount_procfs, socket_activation, parent_pid};
   return run_command(command, signals);

@@ -23,15 +23,6 @@ extern char** environ;
 namespace rootlesskit::child {
 namespace {
 
-std::vector<char*> c_strings(std::vector<std::string>& strings) {
-  std::vector<char*> out;
-  for (auto& s : strings) {
-    out.push_back(s.data());
-  }
-  out.push_back(nullptr);
-  return out;
-}
-
 // In the forked command process: never returns. Exec errors go back through `error_fd`.
 [[noreturn]] void exec_command(const std::string& path, std::vector<std::string> argv, const CommandOptions& o,
                                const SignalReceiver& signals, pid_t supervisor, int error_fd) {
@@ -44,7 +35,7 @@ std::vector<char*> c_strings(std::vector<std::string>& strings) {
   if (o.socket_activation) {
     ::setenv("LISTEN_PID", std::to_string(::getpid()).c_str(), 1);
   }
-  auto c_argv = c_strings(argv);
+  auto c_argv = c_string_array(argv);
   ::execve(path.c_str(), c_argv.data(), environ);
   int err = errno;
   (void)!::write(error_fd, &err, sizeof err);

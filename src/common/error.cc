@@ -7,13 +7,6 @@
 
 namespace rootlesskit {
 
-Error Error::wrap(std::string_view context) const {
-  std::string message(context);
-  message += ": ";
-  message += what();
-  return Error(message, m_exit_code);
-}
-
 std::string errno_text(int err) {
   std::string text = std::strerror(err);
   if (!text.empty()) {

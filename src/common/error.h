@@ -1,27 +1,13 @@
-// Error: the one exception type of the library. Messages chain like Go's `%w` wrapping
-// ("failed to setup UID/GID map: newuidmap ... failed: ...") and are printed once by main().
+// Error helpers: the Error type itself is public (rootlesskit/error.h); here are the Go-style
+// errno texts every layer uses to build its messages.
 #pragma once
 
-#include <stdexcept>
+#include "rootlesskit/error.h"
+
 #include <string>
 #include <string_view>
 
 namespace rootlesskit {
-
-class Error : public std::runtime_error {
- public:
-  explicit Error(const std::string& message, int exit_code = 1)
-      : std::runtime_error(message), m_exit_code(exit_code) {}
-
-  // The process exit code this error maps to (1 unless a child's status is passed through).
-  int exit_code() const { return m_exit_code; }
-
-  // Returns "<context>: <this message>" keeping the exit code.
-  Error wrap(std::string_view context) const;
-
- private:
-  int m_exit_code;
-};
 
 // Go-style text of an errno value: strerror(3) with a lowercase first letter
 // ("no such file or directory"), which is how upstream's messages read.

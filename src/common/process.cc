@@ -54,6 +54,16 @@ std::string look_path(const std::string& name) {
   throw Error("exec: " + go_quote(name) + ": executable file not found in $PATH");
 }
 
+std::vector<char*> c_string_array(std::vector<std::string>& strings) {
+  std::vector<char*> out;
+  out.reserve(strings.size() + 1);
+  for (auto& s : strings) {
+    out.push_back(s.data());
+  }
+  out.push_back(nullptr);
+  return out;
+}
+
 std::string go_signal_name(int sig) {
   switch (sig) {
     case SIGHUP: return "hangup";
@@ -169,15 +179,6 @@ bool CommandResult::success() const { return WIFEXITED(status) && WEXITSTATUS(st
 
 namespace {
 
-std::vector<char*> to_c_argv(std::vector<std::string>& strings) {
-  std::vector<char*> out;
-  out.reserve(strings.size() + 1);
-  for (auto& s : strings) {
-    out.push_back(s.data());
-  }
-  out.push_back(nullptr);
-  return out;
-}
 
 // Reads both pipes until EOF on each (poll, so neither can fill up and block the helper).
 void drain(Fd& out_fd, Fd& err_fd, std::string& out, std::string& err) {
@@ -230,8 +231,8 @@ RunningCommand start_command(const std::vector<std::string>& argv, const RunOpti
     env.emplace_back(*e);
   }
   env.insert(env.end(), options.extra_env.begin(), options.extra_env.end());
-  auto c_argv = to_c_argv(args);
-  auto c_env = to_c_argv(env);
+  auto c_argv = c_string_array(args);
+  auto c_env = c_string_array(env);
 
   Pipe out = make_pipe();
   Pipe err = make_pipe();

@@ -18,6 +18,10 @@ namespace rootlesskit {
 //   exec: "x": executable file not found in $PATH   |   exec: "/p": stat /p: no such file or directory
 std::string look_path(const std::string& name);
 
+// argv/envp for execve: pointers into `strings` (which must outlive the result), NULL-terminated.
+// Built before a fork, so that the forked process does not allocate.
+std::vector<char*> c_string_array(std::vector<std::string>& strings);
+
 // Go's text for a wait(2) status: "exit status 3", "signal: killed", "signal: user defined signal 1".
 std::string describe_wait_status(int status);
 // Go's name of a signal as printed by os/exec ("killed", "terminated", "interrupt", ...).

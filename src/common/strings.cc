@@ -41,25 +41,21 @@ std::string join(const std::vector<std::string>& parts, std::string_view sep) {
   return out;
 }
 
-namespace {
-
-// Decodes one UTF-8 sequence at s[i]; returns its code point and length, or -1 for invalid bytes.
-int decode_utf8(std::string_view s, size_t i, size_t* len) {
+int decode_utf8_rune(std::string_view s, size_t i, size_t* len) {
   auto c = static_cast<unsigned char>(s[i]);
+  *len = 1;
+  if (c < 0x80) {
+    return c;
+  }
   int need = 0;
   int cp = 0;
-  if (c < 0x80) {
-    *len = 1;
-    return c;
-  } else if ((c & 0xE0) == 0xC0) {
-    need = 1;
-    cp = c & 0x1F;
-  } else if ((c & 0xF0) == 0xE0) {
-    need = 2;
-    cp = c & 0x0F;
-  } else if ((c & 0xF8) == 0xF0) {
-    need = 3;
-    cp = c & 0x07;
+  int min = 0;
+  if (c >= 0xC2 && c <= 0xDF) {
+    need = 1, cp = c & 0x1F, min = 0x80;
+  } else if (c >= 0xE0 && c <= 0xEF) {
+    need = 2, cp = c & 0x0F, min = 0x800;
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    need = 3, cp = c & 0x07, min = 0x10000;
   } else {
     return -1;
   }
@@ -73,18 +69,19 @@ int decode_utf8(std::string_view s, size_t i, size_t* len) {
     }
     cp = (cp << 6) | (cc & 0x3F);
   }
+  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+    return -1;
+  }
   *len = static_cast<size_t>(need) + 1;
   return cp;
 }
-
-}  // namespace
 
 std::string go_quote(std::string_view s) {
   std::string out = "\"";
   char buf[16];
   for (size_t i = 0; i < s.size();) {
     size_t len = 1;
-    int cp = decode_utf8(s, i, &len);
+    int cp = decode_utf8_rune(s, i, &len);
     if (cp < 0) {
       std::snprintf(buf, sizeof buf, "\\x%02x", static_cast<unsigned char>(s[i]));
       out += buf;

@@ -13,6 +13,10 @@ std::vector<std::string> split(std::string_view s, char sep);
 std::string_view trim_space(std::string_view s);
 std::string join(const std::vector<std::string>& parts, std::string_view sep);
 
+// Go's utf8.DecodeRune at s[i] (no overlong forms, surrogates or values above U+10FFFF): returns
+// the code point and sets *len, or returns -1 with *len = 1 for a byte that starts no valid rune.
+int decode_utf8_rune(std::string_view s, size_t i, size_t* len);
+
 // Go's strconv.Quote: double-quoted with Go escapes (\", \\, \n, \t, \xNN, \uNNNN).
 std::string go_quote(std::string_view s);
 

@@ -4,6 +4,7 @@
 
 #include <sys/types.h>
 
+#include <optional>
 #include <string>
 
 #include "api/types.h"
@@ -21,8 +22,25 @@ class ParentDriver {
   // child must configure. Helpers started here are stopped by cleanup().
   virtual messages::NetworkDriverCompleted configure(pid_t child_pid, const std::string& state_dir,
                                                      const std::string& detached_netns_path) = 0;
+  // Called by the parent on every SIGCHLD while COMMAND runs. Reaps a helper that has exited and
+  // returns why, e.g. "slirp4netns exited: signal: killed" (the parent then ends the run);
+  // nullopt while every helper runs.
+  virtual std::optional<std::string> reap_exited_helper() { return std::nullopt; }
   // Stops every helper; called on every exit path, also after a failed configure().
   virtual void cleanup() {}
+};
+
+class ChildDriver {
+ public:
+  virtual ~ChildDriver() = default;
+  // Runs in the child (uid 0, full capabilities) in its network namespace, or, with
+  // --detach-netns, with `detached_netns_path` naming the namespace to configure. Configures the
+  // interfaces (lo is already up) from the parent's message. Returns the device name. Most drivers
+  // apply network/generic_child.h's configuration; a driver whose helper configures the
+  // interface itself (pasta) returns at once, one that learns its address by DHCP
+  // (lxc-user-nic) asks first and then applies it.
+  virtual std::string configure_child(const messages::NetworkDriverCompleted& message,
+                                      const std::string& detached_netns_path) = 0;
 };
 
 }  // namespace rootlesskit::network

@@ -174,7 +174,9 @@ api::Info make_info(const Options& o, const StateDir& state, pid_t child_pid) {
   return info;
 }
 
-int supervise(SpawnedChild& child, SignalReceiver& signals) {
+// Returns the child's wait status. A network helper that dies (slirp4netns, ...) ends the run
+// with an error: COMMAND would otherwise go on without a network. Unwinding kills the child.
+int supervise(SpawnedChild& child, SignalReceiver& signals, network::ParentDriver* network) {
   while (true) {
     pollfd pfd{signals.fd(), POLLIN, 0};
     if (::poll(&pfd, 1, -1) < 0 && errno != EINTR) {
@@ -185,10 +187,33 @@ int supervise(SpawnedChild& child, SignalReceiver& signals) {
         if (auto status = child.process.try_wait()) {
           return *status;
         }
+        if (auto helper_exit = network != nullptr ? network->reap_exited_helper() : std::nullopt) {
+          throw Error(*helper_exit);
+        }
       } else if (should_forward(*s)) {
         child.process.signal(s->signo);
       }
     }
+  }
+}
+
+// --detach-netns: the child bind-mounted the netns on STATE/netns in its own mount namespace;
+// the parent reaches it through the child's root (SPEC §6.6).
+std::string detached_netns_path(const Options& o, const StateDir& state, pid_t child_pid) {
+  if (!o.detach_netns) {
+    return "";
+  }
+  return "/proc/" + std::to_string(child_pid) + "/root" + clean_path(state.path()) + "/" + state_file_netns;
+}
+
+messages::NetworkDriverCompleted configure_network(const Options& o, const StateDir& state, pid_t child_pid) {
+  if (!o.network_driver) {
+    return {};
+  }
+  try {
+    return o.network_driver->configure(child_pid, state.path(), detached_netns_path(o, state, child_pid));
+  } catch (const Error& e) {
+    throw e.wrap("failed to setup network");
   }
 }
 
@@ -219,14 +244,7 @@ int run(const Options& o) {
   if (!o.evacuate_cgroup2.empty()) {
     evacuate_cgroup2(child.process.pid(), o.evacuate_cgroup2);
   }
-  messages::NetworkDriverCompleted net;
-  if (o.network_driver) {
-    try {
-      net = o.network_driver->configure(child.process.pid(), state.path(), "");
-    } catch (const Error& e) {
-      throw e.wrap("failed to setup network");
-    }
-  }
+  messages::NetworkDriverCompleted net = configure_network(o, state, child.process.pid());
   send(child, messages::encode(net));
   write_child_pid(state, child.process.pid());
   raise_nofile_limit();
@@ -237,7 +255,7 @@ int run(const Options& o) {
   send(child, messages::encode(messages::PortDriverCompleted{}));
   child.to_child.reset();
   log::debug("waiting for the child to exit");
-  int status = supervise(child, signals);
+  int status = supervise(child, signals, o.network_driver.get());
   log::debug("child exited: {}", describe_wait_status(status));
   server.stop();
   if (status != 0) {

@@ -18,15 +18,6 @@
 namespace rootlesskit::parent {
 namespace {
 
-std::vector<char*> c_strings(std::vector<std::string>& strings) {
-  std::vector<char*> out;
-  for (auto& s : strings) {
-    out.push_back(s.data());
-  }
-  out.push_back(nullptr);
-  return out;
-}
-
 // Reports a pre-exec failure to the parent as a framed {"Name":"ChildError",...} message.
 [[noreturn]] void fail_before_exec(int fd, const char* step, int err) {
   // strerrordesc_np only indexes a static table, unlike strerror it is safe here.
@@ -90,8 +81,8 @@ SpawnedChild spawn_child(const SpawnRequest& request) {
   std::vector<std::string> argv = request.argv;
   std::vector<std::string> env = request.env;
   env.push_back(request.pipe_fd_env_key + "=" + std::to_string(target_read) + "," + std::to_string(target_write));
-  auto c_argv = c_strings(argv);
-  auto c_env = c_strings(env);
+  auto c_argv = c_string_array(argv);
+  auto c_env = c_string_array(env);
   PreExec pre{c_argv.data(), c_env.data(), to_child.read.get(), from_child.write.get(),
               target_read, target_write, request.unshare_flags, &request.exec_mask};
 

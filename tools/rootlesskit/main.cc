@@ -9,7 +9,7 @@
 #include "cli/rootlesskit_flags.h"
 #include "common/error.h"
 #include "common/log.h"
-#include "network/none/none.h"
+#include "network/factory.h"
 #include "rootlesskit/child.h"
 #include "rootlesskit/parent.h"
 
@@ -26,16 +26,6 @@ bool reaper_enabled(const rk::cli::RootlesskitFlags& f) {
   return f.reaper == "true";
 }
 
-std::shared_ptr<rk::network::ParentDriver> make_network_driver(const rk::cli::RootlesskitFlags& f) {
-  if (f.net == "host") {
-    return nullptr;
-  }
-  if (f.net == "none") {
-    return std::make_shared<rk::network::none::ParentDriver>();
-  }
-  throw rk::Error("network driver \"" + f.net + "\" is not available in this build yet; use --net=host or --net=none");
-}
-
 void check_port_driver(const rk::cli::RootlesskitFlags& f) {
   if (f.port_driver != "none") {
     throw rk::Error("port driver \"" + f.port_driver + "\" is not available in this build yet; use --port-driver=none");
@@ -46,7 +36,7 @@ int run_parent(const rk::cli::RootlesskitFlags& f, int argc, char** argv) {
   rk::cli::validate_rootlesskit(f, [](const std::string& warning) { rk::log::warn("{}", warning); });
   rk::parent::Options o;
   o.state_dir = f.state_dir;
-  o.network_driver = make_network_driver(f);
+  o.network_driver = rk::network::make_parent_driver(f);
   check_port_driver(f);
   o.create_pidns = f.pidns;
   o.create_cgroupns = f.cgroupns;
@@ -65,6 +55,7 @@ int run_child(const rk::cli::RootlesskitFlags& f) {
   rk::child::Options o;
   o.target_cmd = f.command;
   o.network = f.net;
+  o.network_driver = rk::network::make_child_driver(f);
   o.copy_up_dirs = f.copy_up;
   o.copy_up_mode = f.copy_up_mode;
   o.detach_netns = f.detach_netns;

@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# Start-up benchmark: `rootlesskit true` of ours against Debian's /usr/bin/rootlesskit (hyperfine,
+# median of 50 runs), plus peak RSS (VmHWM) of the parent and the child while `sleep` runs
+# inside. Prints the figures and rewrites the results section of docs/benchmarks.md.
+# Usage: bench/startup.sh [OUR_ROOTLESSKIT]   (as root it measures as the test user rktest)
+set -euo pipefail
+
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+REF=/usr/bin/rootlesskit
+OURS=${1:-}
+if [[ -z $OURS ]]; then
+  for candidate in "$REPO/build/bin/rootlesskit" "$REPO/build/test/bin/rootlesskit" \
+    /var/tmp/rootlesskit-ci/build/test/bin/rootlesskit; do
+    [[ -x $candidate ]] && OURS=$candidate && break
+  done
+fi
+[[ -x ${OURS:-} ]] || { echo "no rootlesskit build found: pass its path as the argument" >&2; exit 1; }
+OURS=$(readlink -f "$OURS")
+for tool in hyperfine jq "$REF"; do
+  command -v "$tool" >/dev/null || { echo "$tool missing: run scripts/install-deps.sh" >&2; exit 1; }
+done
+
+# rootlesskit refuses to be useful as root (no subuid range for root): measure as rktest.
+as_user=()
+work=$(mktemp -d /tmp/rootlesskit-bench.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+if (($(id -u) == 0)); then
+  id rktest >/dev/null 2>&1 || { echo "test user rktest missing: run scripts/test.sh once" >&2; exit 1; }
+  as_user=(runuser -u rktest --)
+  chown rktest: "$work"
+fi
+cd "$work"
+
+echo "==> hyperfine: $OURS vs $REF"
+"${as_user[@]}" hyperfine -N --warmup 5 --runs 50 --export-json "$work/startup.json" \
+  -n ours "$OURS true" -n debian-1.1 "$REF true"
+median() { jq -r --arg n "$1" '.results[] | select(.command == $n) | .median' "$work/startup.json"; }
+ours_ms=$(awk -v s="$(median ours)" 'BEGIN { printf "%.2f", s * 1000 }')
+ref_ms=$(awk -v s="$(median debian-1.1)" 'BEGIN { printf "%.2f", s * 1000 }')
+ratio=$(awk -v a="$ours_ms" -v b="$ref_ms" 'BEGIN { printf "%.2f", a / b }')
+
+# peak_rss BINARY: prints "parent_kB child_kB" — VmHWM of both rootlesskit processes, read
+# while `sleep` runs inside (after start-up), then stops the instance.
+peak_rss() {
+  local state=$work/state-$RANDOM pid pid_parent child parent_kb child_kb
+  "${as_user[@]}" "$1" --state-dir="$state" sleep 60 >/dev/null 2>&1 &
+  pid=$!
+  local deadline=$((SECONDS + 20))
+  until [[ -S $state/api.sock ]]; do
+    ((SECONDS < deadline)) || { echo "$1 did not start" >&2; kill "$pid"; return 1; }
+    sleep 0.02
+  done
+  child=$(<"$state/child_pid")
+  if ((${#as_user[@]})); then # runuser forks: the rootlesskit parent is the child's parent
+    pid_parent=$(ps -o ppid= -p "$child" | tr -d ' ')
+  else
+    pid_parent=$pid
+  fi
+  parent_kb=$(awk '/^VmHWM:/ { print $2 }' "/proc/$pid_parent/status")
+  child_kb=$(awk '/^VmHWM:/ { print $2 }' "/proc/$child/status")
+  kill -TERM "$pid_parent"
+  wait "$pid" 2>/dev/null || true
+  echo "$parent_kb $child_kb"
+}
+echo "==> peak RSS (VmHWM) while 'sleep' runs inside"
+read -r ours_parent ours_child < <(peak_rss "$OURS")
+read -r ref_parent ref_child < <(peak_rss "$REF")
+
+summary=$(
+  cat <<EOF
+Measured $(date -u +%Y-%m-%d) on $(nproc) cores, kernel $(uname -r), as an unprivileged user.
+\`bench/startup.sh\`: hyperfine -N --warmup 5 --runs 50 \`rootlesskit true\`; peak RSS = VmHWM while \`sleep\` runs inside.
+
+| | ours ($("$OURS" --version 2>/dev/null | awk '{ print $NF }')) | Debian rootlesskit $("$REF" --version | awk '{ print $NF }') | ours / Debian |
+|---|---|---|---|
+| \`rootlesskit true\` median | ${ours_ms} ms | ${ref_ms} ms | ${ratio} |
+| parent peak RSS | ${ours_parent} kB | ${ref_parent} kB | $(awk -v a="$ours_parent" -v b="$ref_parent" 'BEGIN { printf "%.2f", a / b }') |
+| child peak RSS | ${ours_child} kB | ${ref_child} kB | $(awk -v a="$ours_child" -v b="$ref_child" 'BEGIN { printf "%.2f", a / b }') |
+EOF
+)
+echo
+echo "$summary"
+
+# Replace the section between the markers (or append it) in docs/benchmarks.md.
+doc=$REPO/docs/benchmarks.md
+begin='<!-- bench/startup.sh results: begin -->'
+end='<!-- bench/startup.sh results: end -->'
+mkdir -p "$REPO/docs"
+[[ -f $doc ]] || printf '# Benchmarks\n\nFigures are written by the scripts in bench/; rerun them to update.\n' >"$doc"
+if ! grep -qF "$begin" "$doc"; then
+  printf '\n## Start-up time and memory\n\n%s\n%s\n' "$begin" "$end" >>"$doc"
+fi
+BODY=$summary awk -v b="$begin" -v e="$end" '
+  $0 == b { print; print ENVIRON["BODY"]; skip = 1; next }
+  $0 == e { skip = 0 }
+  !skip { print }' "$doc" >"$doc.tmp" && mv "$doc.tmp" "$doc"
+echo "updated $doc"

@@ -1,0 +1,36 @@
+// --net value -> driver objects. The parent half resolves everything that can fail (binary
+// lookup, feature probe) here, before the state dir or the child exist.
+#include "network/factory.h"
+
+#include "common/error.h"
+#include "network/generic_child.h"
+#include "network/none/none.h"
+#include "network/slirp4netns/slirp4netns.h"
+#include "network/vdeplug_slirp/vdeplug_slirp.h"
+
+namespace rootlesskit::network {
+
+std::shared_ptr<ParentDriver> make_parent_driver(const cli::RootlesskitFlags& flags) {
+  if (flags.net == "host") {
+    return nullptr;
+  }
+  if (flags.net == "none") {
+    return std::make_shared<none::ParentDriver>();
+  }
+  if (flags.net == "slirp4netns") {
+    return std::make_shared<slirp4netns::ParentDriver>(slirp4netns::resolve_options(flags));
+  }
+  if (flags.net == "vdeplug_slirp") {
+    return std::make_shared<vdeplug_slirp::ParentDriver>(vdeplug_slirp::resolve_options(flags));
+  }
+  throw Error("network driver \"" + flags.net + "\" is not available in this build yet; use --net=host or --net=none");
+}
+
+std::shared_ptr<ChildDriver> make_child_driver(const cli::RootlesskitFlags& flags) {
+  if (flags.net == "slirp4netns" || flags.net == "vdeplug_slirp") {
+    return std::make_shared<GenericChildDriver>();
+  }
+  return nullptr;
+}
+
+}  // namespace rootlesskit::network

@@ -1,0 +1,181 @@
+# Shared helpers for the integration scripts (sourced; runs as the unprivileged test user).
+# Gives each test a private temp dir and TMPDIR, polling waits instead of sleeps, assertions,
+# and an EXIT trap that stops and reaps exactly the processes the test started (by PID).
+# shellcheck shell=bash
+set -euo pipefail
+
+TEST_NAME=$(basename "$0" .sh)
+# abs_cmd NAME|PATH: absolute path of a program (tests change directory), or NAME unchanged.
+abs_cmd() {
+  local p
+  p=$(command -v "$1") || { echo "$1"; return; }
+  [[ $p == /* ]] || p=$PWD/$p
+  echo "$p"
+}
+ROOTLESSKIT=$(abs_cmd "${ROOTLESSKIT:-rootlesskit}")
+ROOTLESSCTL=$(abs_cmd "${ROOTLESSCTL:-rootlessctl}")
+# shellcheck disable=SC2034 # REF_*, BG_RC, OUT and ERR are read by the test scripts
+REF_ROOTLESSKIT=/usr/bin/rootlesskit # Debian's 1.1.0, the reference implementation
+# shellcheck disable=SC2034
+REF_ROOTLESSCTL=/usr/bin/rootlessctl
+WAIT_TIMEOUT=${WAIT_TIMEOUT:-20}  # seconds for each wait_for_* poll
+RUN_TIMEOUT=${RUN_TIMEOUT:-60}    # seconds before a foreground run counts as a hang
+
+T=$(mktemp -d "${TMPDIR:-/tmp}/rktest-$TEST_NAME.XXXXXX")
+mkdir "$T/tmp"
+# rootlesskit creates its temporary state dir under $TMPDIR: keep it inside this test's dir.
+export TMPDIR=$T/tmp
+OWNED_PIDS=()
+
+fail() {
+  echo "FAIL: $TEST_NAME: $*" >&2
+  exit 1
+}
+
+# Only for a kernel feature this machine genuinely lacks; a missing package is a failure.
+skip() {
+  echo "SKIP: $TEST_NAME: $*" >&2
+  exit 77
+}
+
+# True while PID exists and is not a zombie (kill -0 also succeeds on zombies).
+pid_alive() {
+  local state
+  state=$(awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null) || return 1
+  [[ -n $state && $state != Z ]]
+}
+
+_poll() { # _poll DESCRIPTION TIMEOUT COMMAND...: runs COMMAND every 20 ms until it succeeds
+  local what=$1 timeout=$2 deadline
+  shift 2
+  deadline=$((SECONDS + timeout))
+  until "$@"; do
+    ((SECONDS < deadline)) || fail "timed out after ${timeout}s waiting for $what"
+    sleep 0.02
+  done
+}
+wait_for_file() { _poll "file $1" "${2:-$WAIT_TIMEOUT}" test -e "$1"; }
+wait_for_socket() { _poll "socket $1" "${2:-$WAIT_TIMEOUT}" test -S "$1"; }
+wait_for_pid_exit() { _poll "pid $1 to exit" "${2:-$WAIT_TIMEOUT}" eval "! pid_alive $1"; }
+
+# bg NAME CMD...: starts CMD in the background with stdout/stderr in $T/NAME.out/.err and
+# sets BG_PID. The cleanup trap stops it unless bg_wait reaped it first.
+bg() {
+  local name=$1
+  shift
+  "$@" >"$T/$name.out" 2>"$T/$name.err" </dev/null &
+  BG_PID=$!
+  OWNED_PIDS+=("$BG_PID")
+}
+
+# bg_wait PID [TIMEOUT]: waits for a process started by bg and sets BG_RC to its exit code.
+bg_wait() {
+  local pid=$1 p kept=()
+  wait_for_pid_exit "$pid" "${2:-$RUN_TIMEOUT}"
+  BG_RC=0
+  # shellcheck disable=SC2034
+  { wait "$pid"; } 2>/dev/null || BG_RC=$? # no "Killed" job notice in the test log
+  for p in "${OWNED_PIDS[@]}"; do
+    [[ $p == "$pid" ]] || kept+=("$p")
+  done
+  OWNED_PIDS=("${kept[@]}")
+}
+
+# own_pid PID: a process the test caused but did not start itself (e.g. the rootlesskit
+# child): killed at cleanup if still alive.
+own_pid() { OWNED_PIDS+=("$1"); }
+
+# run CMD...: runs CMD in the foreground with a hang guard; sets OUT, ERR and RC.
+run() {
+  RC=0
+  timeout -k 5 "$RUN_TIMEOUT" "$@" >"$T/run.out" 2>"$T/run.err" </dev/null || RC=$?
+  OUT=$(cat "$T/run.out")
+  ERR=$(cat "$T/run.err")
+  ((RC != 124 && RC != 137)) || fail "hung (killed after ${RUN_TIMEOUT}s): $*${ERR:+; stderr: $ERR}"
+}
+
+# without_extra_fds CMD...: execs CMD with only fds 0, 1 and 2 open, whatever the caller
+# leaked. It replaces the calling shell: use it as `bg NAME without_extra_fds CMD...`.
+without_extra_fds() {
+  exec bash -c 'for p in /proc/$$/fd/*; do n=${p##*/}; ((n > 2)) && eval "exec $n>&-"; done; exec "$@"' \
+    bash "$@"
+}
+
+# start_instance NAME ROOTLESSKIT FLAGS...: starts a rootlesskit whose COMMAND waits until
+# stop_instance; returns once api.sock exists. Sets STATE (its state dir) and PARENT (its pid).
+start_instance() {
+  local name=$1 binary=$2
+  shift 2
+  STATE=$T/$name-state
+  bg "$name" "$binary" --state-dir="$STATE" "$@" sh -c \
+    'n=0; until [ -e "$1" ]; do n=$((n + 1)); [ $n -lt 3000 ] || exit 9; sleep 0.02; done' sh "$T/$name.go"
+  # shellcheck disable=SC2034
+  PARENT=$BG_PID
+  _poll "socket $STATE/api.sock" "$WAIT_TIMEOUT" eval '[[ -S $STATE/api.sock ]] || ! pid_alive $PARENT'
+  [[ -S $STATE/api.sock ]] || fail "$name instance exited before api.sock appeared: $(cat "$T/$name.err")"
+  own_pid "$(<"$STATE/child_pid")"
+}
+
+# stop_instance NAME PID: lets the COMMAND of start_instance exit and expects exit code 0.
+stop_instance() {
+  touch "$T/$1.go"
+  bg_wait "$2"
+  assert_eq 0 "$BG_RC" "exit code of the $1 instance; stderr: $(cat "$T/$1.err")"
+}
+
+# rk ARGS...: runs the rootlesskit under test via run.
+rk() { run "$ROOTLESSKIT" "$@"; }
+
+assert_eq() { # EXPECTED ACTUAL [WHAT]
+  [[ $1 == "$2" ]] || fail "${3:-value}: expected [$1], got [$2]"
+}
+assert_ne() { # UNEXPECTED ACTUAL [WHAT]
+  [[ $1 != "$2" ]] || fail "${3:-value}: expected something other than [$1]"
+}
+assert_contains() { # HAYSTACK NEEDLE [WHAT]
+  [[ $1 == *"$2"* ]] || fail "${3:-output}: expected to contain [$2], got [$1]"
+}
+assert_not_contains() { # HAYSTACK NEEDLE [WHAT]
+  [[ $1 != *"$2"* ]] || fail "${3:-output}: expected not to contain [$2], got [$1]"
+}
+# assert_rc EXPECTED [WHAT]: checks RC of the last run, showing its stderr when it differs.
+assert_rc() {
+  [[ $RC == "$1" ]] || fail "${2:-exit code}: expected $1, got $RC; stdout: [$OUT]; stderr: [$ERR]"
+}
+
+require_cmd() {
+  local c
+  for c in "$@"; do
+    command -v "$c" >/dev/null || fail "$c not found: scripts/install-deps.sh installs it"
+  done
+}
+
+require_ns() { # require_ns NAME: skips when the kernel has no such namespace type
+  [[ -e /proc/self/ns/$1 ]] || skip "kernel has no $1 namespaces"
+}
+
+_cleanup() {
+  local rc=$? pid
+  trap - EXIT
+  for pid in "${OWNED_PIDS[@]}"; do
+    pid_alive "$pid" && kill -TERM "$pid" 2>/dev/null
+  done
+  for pid in "${OWNED_PIDS[@]}"; do
+    local deadline=$((SECONDS + 5))
+    while pid_alive "$pid" && ((SECONDS < deadline)); do sleep 0.02; done
+    pid_alive "$pid" && kill -KILL "$pid" 2>/dev/null
+    { wait "$pid"; } 2>/dev/null || true # reaps it if it is our child; no-op otherwise
+  done
+  rm -rf "$T" 2>/dev/null || true
+  ((rc == 0)) && echo "PASS: $TEST_NAME" >&2
+  exit "$rc"
+}
+trap _cleanup EXIT
+
+# Every test needs user namespaces and a subordinate id range for the test user.
+unshare -U true 2>/dev/null || skip "unprivileged user namespaces are disabled in this kernel"
+[[ -x $ROOTLESSKIT ]] || fail "rootlesskit under test not found: ROOTLESSKIT=$ROOTLESSKIT"
+if (($(id -u) != 0)); then # test-root-*.sh run as root, with or without a range
+  grep -qE "^($(id -un)|$(id -u)):" /etc/subuid ||
+    fail "no /etc/subuid range for $(id -un): scripts/test.sh adds one"
+fi

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# uid/gid maps: inside, the caller is uid 0 and the maps equal what Debian's reference
+# rootlesskit sets up for the same user (0 <uid> 1, then the subordinate ranges from 1).
+# The caller stays unprivileged on the host: /etc/shadow remains unreadable.
+source "$(dirname "$0")/lib.sh"
+
+maps='cat /proc/self/uid_map; echo --; cat /proc/self/gid_map'
+
+run "$REF_ROOTLESSKIT" sh -c "$maps"
+assert_rc 0 "reference rootlesskit"
+want=$OUT
+assert_contains "$want" "$(printf '%10s %10s %10s' 0 "$(id -u)" 1)" "reference uid_map"
+
+rk sh -c "$maps"
+assert_rc 0
+assert_eq "$want" "$OUT" "uid_map and gid_map inside"
+
+rk id -u
+assert_rc 0
+assert_eq 0 "$OUT" "id -u inside"
+rk id -g
+assert_eq 0 "$OUT" "id -g inside"
+
+rk cat /etc/shadow
+assert_ne 0 "$RC" "exit code of cat /etc/shadow inside"
+assert_contains "$ERR" "Permission denied" "stderr of cat /etc/shadow"
