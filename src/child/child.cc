@@ -120,10 +120,12 @@ int run(const Options& o) {
   }
   log::debug("pipe fds: from parent={}, to parent={}", pipes.from_parent.get(), pipes.to_parent.get());
   messages::write_frame(pipes.to_parent.get(), messages::encode_named("ChildInitUserNSCompleted"));
+  // The mounts need nothing from the parent: doing them now overlaps them with the parent's
+  // network setup (e.g. slirp4netns starting up).
+  network.etc_copied_up = setup_mounts(o);
   auto net = messages::decode_network(read_message(pipes));
   messages::decode_port(read_message(pipes));
   pipes = ParentPipes{};
-  network.etc_copied_up = setup_mounts(o);
   setup_network(network, net);
   log::debug("reaper: {}, executing {}", o.reaper, go_slice(o.target_cmd));
   CommandOptions command{o.target_cmd, o.reaper, o.mount_procfs, socket_activation, parent_pid};

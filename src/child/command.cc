@@ -11,11 +11,11 @@
 #include <cerrno>
 #include <cstdlib>
 
-#include "child/descendants.h"
 #include "common/error.h"
 #include "common/fd.h"
 #include "common/log.h"
 #include "common/process.h"
+#include "common/process_tree.h"
 #include "common/strings.h"
 
 extern char** environ;
@@ -77,7 +77,7 @@ int supervise(pid_t command, const CommandOptions& o, SignalReceiver& signals) {
         }
       } else if (s->signo == SIGTERM && o.parent_pid != 0 && ::getppid() != o.parent_pid) {
         log::debug("the parent died: killing every descendant");
-        kill_descendants();
+        kill_descendants(::getpid());
       } else if (should_forward(*s)) {
         ::kill(command, s->signo);
       }
@@ -116,7 +116,7 @@ int run_command(const CommandOptions& o, SignalReceiver& signals) {
   if (o.reaper && !o.pid_namespace_init) {
     // Descendants left behind are ours in subreaper mode: end them as a pid namespace would
     // (SPEC §16 #16) instead of leaving orphans.
-    kill_descendants();
+    kill_descendants(::getpid());
     while (::waitpid(-1, nullptr, 0) > 0 || errno == EINTR) {
     }
   }

@@ -15,6 +15,7 @@
 
 #include "common/error.h"
 #include "common/fd.h"
+#include "common/process_tree.h"
 #include "common/strings.h"
 
 extern char** environ;
@@ -138,6 +139,8 @@ ChildProcess::~ChildProcess() { kill_and_reap(); }
 
 void ChildProcess::kill_and_reap() {
   if (m_pid > 0) {
+    // Its descendants first: without a pid namespace nothing else would end what COMMAND started.
+    kill_descendants(m_pid);
     ::kill(m_pid, SIGKILL);
     int status = 0;
     while (::waitpid(m_pid, &status, 0) < 0 && errno == EINTR) {

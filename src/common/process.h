@@ -29,8 +29,8 @@ std::string go_signal_name(int sig);
 // Exit code upstream derives from a wait status: the exit code, or 255 when killed by a signal.
 int exit_code_of(int status);
 
-// Owns a child pid: the destructor sends SIGKILL and reaps it if it was neither waited for nor
-// released. Move-only.
+// Owns a child pid: the destructor SIGKILLs it and all its descendants and reaps it, if it was
+// neither waited for nor released. Move-only.
 class ChildProcess {
  public:
   ChildProcess() = default;

@@ -4,6 +4,8 @@
 
 #include "common/error.h"
 #include "network/generic_child.h"
+#include "network/lxc_user_nic/child.h"
+#include "network/lxc_user_nic/lxc_user_nic.h"
 #include "network/none/none.h"
 #include "network/slirp4netns/slirp4netns.h"
 #include "network/vdeplug_slirp/vdeplug_slirp.h"
@@ -23,12 +25,18 @@ std::shared_ptr<ParentDriver> make_parent_driver(const cli::RootlesskitFlags& fl
   if (flags.net == "vdeplug_slirp") {
     return std::make_shared<vdeplug_slirp::ParentDriver>(vdeplug_slirp::resolve_options(flags));
   }
+  if (flags.net == "lxc-user-nic") {
+    return std::make_shared<lxc_user_nic::ParentDriver>(lxc_user_nic::resolve_options(flags));
+  }
   throw Error("network driver \"" + flags.net + "\" is not available in this build yet; use --net=host or --net=none");
 }
 
 std::shared_ptr<ChildDriver> make_child_driver(const cli::RootlesskitFlags& flags) {
   if (flags.net == "slirp4netns" || flags.net == "vdeplug_slirp") {
     return std::make_shared<GenericChildDriver>();
+  }
+  if (flags.net == "lxc-user-nic") {
+    return std::make_shared<lxc_user_nic::ChildDriver>(flags.lxc_user_nic_bridge);
   }
   return nullptr;
 }

@@ -143,9 +143,15 @@ std::string receive(SpawnedChild& child, SignalReceiver& signals) {
   }
 }
 
-void send(const SpawnedChild& child, const std::string& body) {
+// The child reads no message while it mounts; if it failed meanwhile, say so rather than
+// reporting the broken pipe.
+void send(SpawnedChild& child, const std::string& body) {
   log::debug("Sending {}", body);
-  messages::write_frame(child.to_child.get(), body);
+  try {
+    messages::write_frame(child.to_child.get(), body);
+  } catch (const Error&) {
+    child_died(child);
+  }
 }
 
 void write_child_pid(const StateDir& state, pid_t pid) {

@@ -1,6 +1,6 @@
 // Process-tree walk through /proc/PID/task/TID/children (needs CONFIG_PROC_CHILDREN, on in
 // Debian's kernels).
-#include "child/descendants.h"
+#include "common/process_tree.h"
 
 #include <dirent.h>
 #include <signal.h>
@@ -10,7 +10,7 @@
 #include <iterator>
 #include <string>
 
-namespace rootlesskit::child {
+namespace rootlesskit {
 
 std::vector<pid_t> children_of(pid_t pid) {
   std::vector<pid_t> out;
@@ -45,11 +45,11 @@ bool is_zombie(pid_t pid) {
 
 }  // namespace
 
-void kill_descendants() {
+void kill_descendants(pid_t root) {
   // Stopping each process first would be needed against a fork bomb; for a normal tree, killing
   // top-down and repeating catches the children forked meanwhile.
   for (int round = 0; round < 100; ++round) {
-    std::vector<pid_t> pending = children_of(::getpid());
+    std::vector<pid_t> pending = children_of(root);
     if (pending.empty()) {
       return;
     }
@@ -69,4 +69,4 @@ void kill_descendants() {
   }
 }
 
-}  // namespace rootlesskit::child
+}  // namespace rootlesskit

@@ -1,0 +1,196 @@
+// Lease keeper: fork, acquire, configure, report (one frame on a pipe), renew forever.
+#include "network/lxc_user_nic/lease_keeper.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <ctime>
+
+#include "common/error.h"
+#include "common/fd.h"
+#include "common/log.h"
+#include "network/dhcp/client.h"
+#include "network/netlink.h"
+#include "network/netns.h"
+
+namespace rootlesskit::network::lxc_user_nic {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+constexpr int report_fd = 3;
+// Two DHCP exchanges plus netlink: the keeper always answers before this.
+constexpr auto report_timeout = 3 * dhcp_timeout;
+constexpr char tag_lease = 'L';
+constexpr char tag_error = 'E';
+
+void sleep_for(std::chrono::seconds s) {
+  timespec left{static_cast<time_t>(s.count()), 0};
+  while (::nanosleep(&left, &left) != 0 && errno == EINTR) {
+  }
+}
+
+messages::NetworkDriverCompleted describe(const KeeperRequest& r, const dhcp::Lease& lease) {
+  messages::NetworkDriverCompleted m;
+  m.dev = r.dev;
+  m.mtu = r.mtu;
+  m.ip = dhcp::to_string(lease.ip);
+  m.netmask = lease.prefix;
+  m.gateway = dhcp::to_string(lease.router);
+  m.dns = {dhcp::to_string(lease.dns.front())};  // upstream uses the first DNS server only
+  return m;
+}
+
+// Renews until it succeeds; returns the fresh lease. Retries (rebinding by broadcast) while the
+// server does not answer; an expired lease is only logged: the address stays configured.
+dhcp::Lease renew(dhcp::Client& client, const dhcp::Lease& lease, Clock::time_point expiry, const std::string& dev) {
+  bool broadcast = false;
+  while (true) {
+    auto left = std::chrono::duration_cast<std::chrono::seconds>(expiry - Clock::now());
+    try {
+      return client.renew(lease, broadcast, std::clamp(left, std::chrono::seconds(5), dhcp_timeout));
+    } catch (const Error& e) {
+      if (left.count() <= 0) {
+        log::error("the DHCP lease of {} on {} has expired; still trying to renew it: {}",
+                   dhcp::to_string(lease.ip), dev, e.what());
+      } else {
+        log::warn("failed to renew the DHCP lease of {} on {}: {}", dhcp::to_string(lease.ip), dev, e.what());
+      }
+    }
+    broadcast = true;
+    sleep_for(retry_delay(std::chrono::duration_cast<std::chrono::seconds>(expiry - Clock::now())));
+  }
+}
+
+// Never returns while renewals succeed. Returns when the server moves us to another address:
+// the interface keeps the old one (reconfiguring under COMMAND's feet would break its sockets;
+// upstream panics instead).
+void keep(dhcp::Client& client, dhcp::Lease lease, const std::string& dev) {
+  while (auto delay = renewal_delay(lease)) {
+    auto obtained = Clock::now();
+    sleep_for(*delay);
+    dhcp::Lease fresh = renew(client, lease, obtained + std::chrono::seconds(lease.lease_seconds), dev);
+    if (fresh.ip != lease.ip) {
+      log::error("the DHCP server moved {} from {} to {}; keeping {} and no longer renewing",
+                 dev, dhcp::to_string(lease.ip), dhcp::to_string(fresh.ip), dhcp::to_string(lease.ip));
+      return;
+    }
+    log::debug("dhcp: renewed the lease of {} on {} for {}s", dhcp::to_string(fresh.ip), dev, fresh.lease_seconds);
+    lease = fresh;
+  }
+}
+
+// The keeper keeps only stderr (for its log lines) and the report pipe as fd 3: nothing of the
+// child's (its pipes to the parent, its signalfd, COMMAND's stdout) stays open because of it.
+void isolate(int report) {
+  if (report != report_fd && ::dup2(report, report_fd) < 0) {
+    throw errno_error("dup2");
+  }
+  ::close_range(report_fd + 1, ~0U, 0);
+  int null = ::open("/dev/null", O_RDWR);
+  if (null >= 0) {
+    ::dup2(null, 0);
+    ::dup2(null, 1);
+    ::close(null);
+  }
+  sigset_t none;
+  sigemptyset(&none);
+  ::sigprocmask(SIG_SETMASK, &none, nullptr);
+}
+
+void report(char tag, const std::string& body) {
+  messages::write_frame(report_fd, std::string(1, tag) + body);
+  ::close(report_fd);
+}
+
+[[noreturn]] void keeper_main(const KeeperRequest& r, pid_t parent, int report_write) {
+  try {
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (::getppid() != parent) {
+      ::_exit(1);
+    }
+    isolate(report_write);
+  } catch (...) {
+    ::_exit(1);
+  }
+  try {
+    if (!r.detached_netns_path.empty()) {
+      OpenedNetns(NetnsTarget{"", r.detached_netns_path}).enter();
+    }
+    netlink::set_link_up(r.dev);
+    dhcp::Client client(r.dev);
+    dhcp::Lease lease;
+    try {
+      lease = client.acquire(dhcp_timeout);
+    } catch (const Error& e) {
+      throw e.wrap("failed to get a DHCP lease on " + r.dev + " (is a DHCP server running on bridge " + r.bridge + "?)");
+    }
+    messages::NetworkDriverCompleted configured = describe(r, lease);
+    netlink::configure_interface({r.dev, r.mtu, configured.ip, configured.netmask, configured.gateway});
+    report(tag_lease, messages::encode(configured));
+    keep(client, lease, r.dev);
+    ::_exit(0);
+  } catch (const std::exception& e) {
+    try {
+      report(tag_error, e.what());
+    } catch (...) {
+    }
+  }
+  ::_exit(1);
+}
+
+}  // namespace
+
+LeaseKeeper::LeaseKeeper(const KeeperRequest& r) {
+  Pipe pipe = make_pipe();
+  pid_t parent = ::getpid();
+  pid_t pid = ::fork();
+  if (pid < 0) {
+    throw errno_error("fork");
+  }
+  if (pid == 0) {
+    pipe.read.reset();
+    keeper_main(r, parent, pipe.write.release());
+  }
+  m_process = ChildProcess(pid);
+  pipe.write.reset();
+  pollfd pfd{pipe.read.get(), POLLIN, 0};
+  int n = 0;
+  while ((n = ::poll(&pfd, 1, static_cast<int>(report_timeout.count() * 1000))) < 0 && errno == EINTR) {
+  }
+  std::string body;
+  if (n <= 0 || !messages::read_frame(pipe.read.get(), &body) || body.empty()) {
+    m_process.signal(SIGKILL);
+    int status = m_process.wait();
+    throw Error(n == 0 ? "DHCP lease keeper did not answer within " + std::to_string(report_timeout.count()) + "s"
+                       : "DHCP lease keeper exited: " + describe_wait_status(status));
+  }
+  if (body.front() != tag_lease) {
+    m_process.wait();
+    throw Error(body.substr(1));
+  }
+  m_configured = messages::decode_network(body.substr(1));
+}
+
+std::optional<std::chrono::seconds> renewal_delay(const dhcp::Lease& lease) {
+  if (lease.lease_seconds == dhcp::infinite_lease) {
+    return std::nullopt;
+  }
+  if (lease.renewal_seconds && *lease.renewal_seconds > 0 && *lease.renewal_seconds < lease.lease_seconds) {
+    return std::chrono::seconds(*lease.renewal_seconds);
+  }
+  return std::chrono::seconds(std::max<uint32_t>(1, lease.lease_seconds / 10 * 9 + lease.lease_seconds % 10 * 9 / 10));
+}
+
+std::chrono::seconds retry_delay(std::chrono::seconds left) {
+  if (left.count() <= 0) {
+    return std::chrono::seconds(60);
+  }
+  return std::clamp(left / 2, std::chrono::seconds(5), std::chrono::seconds(60));
+}
+
+}  // namespace rootlesskit::network::lxc_user_nic

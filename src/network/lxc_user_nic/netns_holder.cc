@@ -1,0 +1,72 @@
+// The namespace-holding fork: join, report one byte (or the error text), then pause.
+#include "network/lxc_user_nic/netns_holder.h"
+
+#include <signal.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include "common/error.h"
+#include "common/fd.h"
+
+namespace rootlesskit::network::lxc_user_nic {
+namespace {
+
+constexpr char joined = '+';
+
+[[noreturn]] void holder_main(const OpenedNetns& netns, pid_t parent, int report_fd) {
+  std::string message;
+  try {
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (::getppid() != parent) {
+      ::_exit(1);
+    }
+    netns.enter();
+    ::prctl(PR_SET_DUMPABLE, 1);
+    write_all(report_fd, &joined, 1);
+    ::close(report_fd);
+    while (true) {
+      ::pause();
+    }
+  } catch (const std::exception& e) {
+    message = e.what();
+  }
+  (void)!::write(report_fd, message.data(), message.size());
+  ::_exit(1);
+}
+
+}  // namespace
+
+NetnsHolder::NetnsHolder(const NetnsTarget& target) {
+  OpenedNetns netns(target);
+  Pipe report = make_pipe();
+  pid_t parent = ::getpid();
+  pid_t pid = ::fork();
+  if (pid < 0) {
+    throw errno_error("fork");
+  }
+  if (pid == 0) {
+    report.read.reset();
+    holder_main(netns, parent, report.write.get());
+  }
+  m_process = ChildProcess(pid);
+  report.write.reset();
+  std::string message;
+  char buf[512];
+  size_t n = 0;
+  while ((n = read_full(report.read.get(), buf, sizeof buf)) > 0) {
+    message.append(buf, n);
+  }
+  if (message != std::string(1, joined)) {
+    int status = m_process.wait();
+    throw Error(message.empty() ? "namespace holder exited: " + describe_wait_status(status) : message);
+  }
+}
+
+void NetnsHolder::stop() {
+  if (m_process) {
+    m_process.signal(SIGKILL);
+    m_process.wait();
+  }
+}
+
+}  // namespace rootlesskit::network::lxc_user_nic
