@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Start-up benchmark: `rootlesskit true` of ours against Debian's /usr/bin/rootlesskit (hyperfine,
-# median of 50 runs), plus peak RSS (VmHWM) of the parent and the child while `sleep` runs
+# Start-up benchmark: `rootlesskit [FLAGS] true` of ours against Debian's /usr/bin/rootlesskit
+# (hyperfine, median of 50 runs; host network, then slirp4netns with copy-up), plus peak RSS (VmHWM) of the parent and the child while `sleep` runs
 # inside. Prints the figures and rewrites the results section of docs/benchmarks.md.
 # Usage: bench/startup.sh [OUR_ROOTLESSKIT]   (as root it measures as the test user rktest)
 set -euo pipefail
@@ -31,13 +31,21 @@ if (($(id -u) == 0)); then
 fi
 cd "$work"
 
-echo "==> hyperfine: $OURS vs $REF"
-"${as_user[@]}" hyperfine -N --warmup 5 --runs 50 --export-json "$work/startup.json" \
-  -n ours "$OURS true" -n debian-1.1 "$REF true"
-median() { jq -r --arg n "$1" '.results[] | select(.command == $n) | .median' "$work/startup.json"; }
-ours_ms=$(awk -v s="$(median ours)" 'BEGIN { printf "%.2f", s * 1000 }')
-ref_ms=$(awk -v s="$(median debian-1.1)" 'BEGIN { printf "%.2f", s * 1000 }')
-ratio=$(awk -v a="$ours_ms" -v b="$ref_ms" 'BEGIN { printf "%.2f", a / b }')
+# Each scenario: the flags given to both implementations before `true`.
+scenarios=("" "--net=slirp4netns --copy-up=/etc" "--net=slirp4netns --copy-up=/etc --pidns")
+ms() { awk -v s="$1" 'BEGIN { printf "%.2f", s * 1000 }'; }
+rows=""
+for flags in "${scenarios[@]}"; do
+  echo "==> hyperfine: rootlesskit $flags true: $OURS vs $REF"
+  # shellcheck disable=SC2086 # the flags are split on purpose
+  "${as_user[@]}" hyperfine -N --warmup 5 --runs 50 --export-json "$work/startup.json" \
+    -n ours "$OURS $flags true" -n debian-1.1 "$REF $flags true"
+  median() { jq -r --arg n "$1" '.results[] | select(.command == $n) | .median' "$work/startup.json"; }
+  ours_ms=$(ms "$(median ours)")
+  ref_ms=$(ms "$(median debian-1.1)")
+  ratio=$(awk -v a="$ours_ms" -v b="$ref_ms" 'BEGIN { printf "%.2f", a / b }')
+  rows+="| \`rootlesskit ${flags:+$flags }true\` median | ${ours_ms} ms | ${ref_ms} ms | ${ratio} |"$'\n'
+done
 
 # peak_rss BINARY: prints "parent_kB child_kB" — VmHWM of both rootlesskit processes, read
 # while `sleep` runs inside (after start-up), then stops the instance.
@@ -69,12 +77,11 @@ read -r ref_parent ref_child < <(peak_rss "$REF")
 summary=$(
   cat <<EOF
 Measured $(date -u +%Y-%m-%d) on $(nproc) cores, kernel $(uname -r), as an unprivileged user.
-\`bench/startup.sh\`: hyperfine -N --warmup 5 --runs 50 \`rootlesskit true\`; peak RSS = VmHWM while \`sleep\` runs inside.
+\`bench/startup.sh\`: hyperfine -N --warmup 5 --runs 50, both implementations in the same run; peak RSS = VmHWM while \`sleep\` runs inside (host network).
 
 | | ours ($("$OURS" --version 2>/dev/null | awk '{ print $NF }')) | Debian rootlesskit $("$REF" --version | awk '{ print $NF }') | ours / Debian |
 |---|---|---|---|
-| \`rootlesskit true\` median | ${ours_ms} ms | ${ref_ms} ms | ${ratio} |
-| parent peak RSS | ${ours_parent} kB | ${ref_parent} kB | $(awk -v a="$ours_parent" -v b="$ref_parent" 'BEGIN { printf "%.2f", a / b }') |
+${rows}| parent peak RSS | ${ours_parent} kB | ${ref_parent} kB | $(awk -v a="$ours_parent" -v b="$ref_parent" 'BEGIN { printf "%.2f", a / b }') |
 | child peak RSS | ${ours_child} kB | ${ref_child} kB | $(awk -v a="$ours_child" -v b="$ref_child" 'BEGIN { printf "%.2f", a / b }') |
 EOF
 )

@@ -66,21 +66,16 @@ std::optional<int> reap(pid_t command, bool reaper) {
 
 int supervise(pid_t command, const CommandOptions& o, SignalReceiver& signals) {
   while (true) {
-    pollfd pfd{signals.fd(), POLLIN, 0};
-    if (::poll(&pfd, 1, -1) < 0 && errno != EINTR) {
-      throw errno_error("poll");
-    }
-    while (auto s = signals.read()) {
-      if (s->signo == SIGCHLD) {
-        if (auto status = reap(command, o.reaper)) {
-          return *status;
-        }
-      } else if (s->signo == SIGTERM && o.parent_pid != 0 && ::getppid() != o.parent_pid) {
-        log::debug("the parent died: killing every descendant");
-        kill_descendants(::getpid());
-      } else if (should_forward(*s)) {
-        ::kill(command, s->signo);
+    ReceivedSignal s = signals.next();
+    if (s.signo == SIGCHLD) {
+      if (auto status = reap(command, o.reaper)) {
+        return *status;
       }
+    } else if (s.signo == SIGTERM && o.parent_pid != 0 && ::getppid() != o.parent_pid) {
+      log::debug("the parent died: killing every descendant");
+      kill_descendants(::getpid());
+    } else if (should_forward(s)) {
+      ::kill(command, s.signo);
     }
   }
 }

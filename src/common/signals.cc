@@ -1,6 +1,7 @@
 // signalfd-based signal reception and the forwarding rule.
 #include "common/signals.h"
 
+#include <poll.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
 
@@ -51,6 +52,18 @@ std::optional<ReceivedSignal> SignalReceiver::read() {
       continue;
     }
     return std::nullopt;
+  }
+}
+
+ReceivedSignal SignalReceiver::next() {
+  while (true) {
+    if (auto s = read()) {
+      return *s;
+    }
+    pollfd pfd{m_fd.get(), POLLIN, 0};
+    if (::poll(&pfd, 1, -1) < 0 && errno != EINTR) {
+      throw errno_error("poll");
+    }
   }
 }
 

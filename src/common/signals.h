@@ -29,6 +29,8 @@ class SignalReceiver {
   int fd() const { return m_fd.get(); }
   // Non-blocking; nullopt when nothing is pending.
   std::optional<ReceivedSignal> read();
+  // Blocks until a signal arrives and returns it.
+  ReceivedSignal next();
   // The mask to restore in a freshly forked process before exec.
   const sigset_t& previous_mask() const { return m_previous; }
 

@@ -184,21 +184,16 @@ api::Info make_info(const Options& o, const StateDir& state, pid_t child_pid) {
 // with an error: COMMAND would otherwise go on without a network. Unwinding kills the child.
 int supervise(SpawnedChild& child, SignalReceiver& signals, network::ParentDriver* network) {
   while (true) {
-    pollfd pfd{signals.fd(), POLLIN, 0};
-    if (::poll(&pfd, 1, -1) < 0 && errno != EINTR) {
-      throw errno_error("poll");
-    }
-    while (auto s = signals.read()) {
-      if (s->signo == SIGCHLD) {
-        if (auto status = child.process.try_wait()) {
-          return *status;
-        }
-        if (auto helper_exit = network != nullptr ? network->reap_exited_helper() : std::nullopt) {
-          throw Error(*helper_exit);
-        }
-      } else if (should_forward(*s)) {
-        child.process.signal(s->signo);
+    ReceivedSignal s = signals.next();
+    if (s.signo == SIGCHLD) {
+      if (auto status = child.process.try_wait()) {
+        return *status;
       }
+      if (auto helper_exit = network != nullptr ? network->reap_exited_helper() : std::nullopt) {
+        throw Error(*helper_exit);
+      }
+    } else if (should_forward(s)) {
+      child.process.signal(s.signo);
     }
   }
 }
