@@ -43,6 +43,13 @@ for mtu in 1500 65520; do
   rows+="| slirp4netns, MTU $mtu | $ours Mbit/s | $ref Mbit/s | $ratio |"$'\n'
 done
 
+# lxc-user-nic: the kernel path (veth on a bridge), to the bridge's own address.
+source "$REPO/bench/net-lxc-user-nic.sh"
+row=$(lxc_user_nic_row "$OURS" "$REF")
+if [[ -n $row ]]; then
+  rows+="$row"$'\n'
+fi
+
 summary="Measured $(date -u +%Y-%m-%d) on $(nproc) cores: \`bench/net.sh\`, iperf3 -t $SECONDS_PER_RUN from inside to 127.0.0.1 on the host (10.0.2.2), both implementations in the same run.
 
 | path | ours | Debian rootlesskit 1.1.0 | ours / Debian |

@@ -8,11 +8,13 @@ build_packages=(
   libcli11-dev nlohmann-json3-dev libcpp-httplib-dev libspdlog-dev libfmt-dev
   libcap-dev libmnl-dev libgtest-dev libgmock-dev
 )
-runtime_packages=(uidmap iproute2 util-linux slirp4netns socat passt vdeplug libvdeplug-slirp)
+# liblxc-common: the setuid lxc-user-nic for --net=lxc-user-nic.
+runtime_packages=(uidmap iproute2 util-linux slirp4netns socat passt vdeplug libvdeplug-slirp liblxc-common)
 # rootlesskit: Debian's 1.1.0, the reference the integration tests and bench/ compare against.
 # systemd: systemd-socket-activate; bsdutils: script; util-linux (above): unshare/setpriv/runuser.
 test_packages=(rootlesskit procps psmisc bsdutils curl jq hyperfine time
-  systemd python3 passwd kmod iperf3)
+  systemd python3 passwd kmod iperf3
+  dnsmasq-base) # dnsmasq-base: the DHCP server on the lxc-user-nic test bridge
 
 # No option: everything. --runtime-only: what the installed binaries need.
 # --build: what scripts/setup.sh needs to build and run them (no test tools).

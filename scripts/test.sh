@@ -16,6 +16,7 @@ if (($(id -u) != 0)); then
   exit 1
 fi
 source "$REPO/scripts/lib/host-setup.sh"
+source "$REPO/scripts/lib/lxc-test-net.sh"
 umask 022
 start=$SECONDS
 passed=0 failed=0 skipped=0
@@ -125,6 +126,8 @@ fi
 
 if $main_ok; then
   step "integration tests as $TEST_USER"
+  lxc_test_net_up "$TEST_USER" # bridge + dnsmasq for --net=lxc-user-nic
+  trap lxc_test_net_down EXIT
   run_ctest "$BUILD_ROOT/test" integration
 fi
 

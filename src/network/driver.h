@@ -6,6 +6,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "api/types.h"
 #include "messages/message.h"
@@ -41,6 +42,9 @@ class ChildDriver {
   // (lxc-user-nic) asks first and then applies it.
   virtual std::string configure_child(const messages::NetworkDriverCompleted& message,
                                       const std::string& detached_netns_path) = 0;
+  // DNS servers the child half learned itself (lxc-user-nic's DHCP), valid after
+  // configure_child. Empty: /etc/resolv.conf gets the parent's message.dns.
+  virtual std::vector<std::string> learned_dns() const { return {}; }
 };
 
 }  // namespace rootlesskit::network

@@ -20,8 +20,12 @@
 namespace rootlesskit::network::dhcp {
 namespace {
 
-using Clock = std::chrono::steady_clock;
 constexpr Ipv4Address broadcast_address{255, 255, 255, 255};
+// Retransmission starts fast: right after lxc-user-nic, the host end of the veth may drop what
+// it should send us (the OFFER) until the kernel's linkwatch work activates its queue, up to a
+// second after our end came up (seen in one start out of six); a local server answers within
+// milliseconds, and a duplicate DISCOVER costs nothing.
+constexpr auto first_backoff = std::chrono::milliseconds(25);
 constexpr auto max_backoff = std::chrono::seconds(4);
 
 void set_option(int fd, int level, int name, const void* value, socklen_t size, const char* what) {
@@ -98,52 +102,55 @@ void Client::send(const Message& message, const Ipv4Address& to) {
   }
 }
 
+std::optional<Message> Client::receive(Clock::time_point until) {
+  while (true) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - Clock::now());
+    pollfd pfd{m_socket.get(), POLLIN, 0};
+    int n = left.count() > 0 ? ::poll(&pfd, 1, static_cast<int>(left.count()) + 1) : 0;
+    if (n < 0 && errno == EINTR) {
+      continue;
+    }
+    if (n < 0) {
+      throw errno_error("poll");
+    }
+    if (n == 0) {
+      return std::nullopt;
+    }
+    uint8_t buf[1500];
+    ssize_t got = ::recv(m_socket.get(), buf, sizeof buf, 0);
+    if (got < 0 && (errno == EINTR || errno == EAGAIN)) {
+      continue;
+    }
+    if (got < 0) {
+      throw errno_error("failed to receive on " + m_dev);
+    }
+    try {
+      return decode(buf, static_cast<size_t>(got));
+    } catch (const Error& e) {
+      log::debug("dhcp: ignoring a packet on {}: {}", m_dev, e.what());
+    }
+  }
+}
+
 Message Client::exchange(const Message& request, const Ipv4Address& to, MessageType wanted,
                          std::chrono::seconds timeout) {
   const auto deadline = Clock::now() + timeout;
-  std::chrono::milliseconds backoff(1000);
+  std::chrono::milliseconds backoff = first_backoff;
   while (Clock::now() < deadline) {
     send(request, to);
     const auto resend_at = std::min(deadline, Clock::now() + backoff);
     backoff = std::min<std::chrono::milliseconds>(backoff * 2, max_backoff);
-    while (true) {
-      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(resend_at - Clock::now());
-      pollfd pfd{m_socket.get(), POLLIN, 0};
-      int n = left.count() > 0 ? ::poll(&pfd, 1, static_cast<int>(left.count()) + 1) : 0;
-      if (n < 0 && errno == EINTR) {
+    while (std::optional<Message> reply = receive(resend_at)) {
+      if (!answers(*reply, request.xid, m_mac)) {
         continue;
       }
-      if (n < 0) {
-        throw errno_error("poll");
-      }
-      if (n == 0) {
-        break;  // retransmit
-      }
-      uint8_t buf[1500];
-      ssize_t got = ::recv(m_socket.get(), buf, sizeof buf, 0);
-      if (got < 0) {
-        if (errno == EINTR || errno == EAGAIN) {
-          continue;
-        }
-        throw errno_error("failed to receive on " + m_dev);
-      }
-      Message reply;
-      try {
-        reply = decode(buf, static_cast<size_t>(got));
-      } catch (const Error& e) {
-        log::debug("dhcp: ignoring a packet on {}: {}", m_dev, e.what());
-        continue;
-      }
-      if (!answers(reply, request.xid, m_mac)) {
-        continue;
-      }
-      if (reply.type() == MessageType::nak) {
-        throw Error(fmt::format("got DHCPNAK from {} in reply to {}", to_string(reply.siaddr),
+      if (reply->type() == MessageType::nak) {
+        throw Error(fmt::format("got DHCPNAK from {} in reply to {}", to_string(reply->siaddr),
                                 to_string(*request.type())));
       }
-      if (reply.type() == wanted) {
+      if (reply->type() == wanted) {
         log::debug("dhcp: got {} on {}", to_string(wanted), m_dev);
-        return reply;
+        return *reply;
       }
     }
   }

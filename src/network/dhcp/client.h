@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "common/fd.h"
@@ -15,14 +16,18 @@ namespace rootlesskit::network::dhcp {
 
 class Client {
  public:
+  using Clock = std::chrono::steady_clock;
+
   // Opens the socket on `dev` (which must exist and be up) and reads its MAC. Throws Error
   // "failed to open a DHCP socket on <dev>: <step>: <errno text>".
   explicit Client(std::string dev);
 
   const MacAddress& mac() const { return m_mac; }
+  // The bound socket, e.g. for sending a prepared DHCPRELEASE from a signal handler.
+  int fd() const { return m_socket.get(); }
 
-  // DISCOVER -> OFFER -> REQUEST -> ACK. Each of the two exchanges is retransmitted with
-  // backoff (1 s, 2 s, 4 s, 4 s, ...) until `timeout` has passed. Throws Error
+  // DISCOVER -> OFFER -> REQUEST -> ACK. Each of the two exchanges is retransmitted with backoff
+  // (25 ms, 50 ms, 100 ms, ... at most 4 s) until `timeout` has passed. Throws Error
   // "did not get DHCPOFFER within 30s", "got DHCPNAK ...", "did not get DHCPACK within 30s", or
   // lease_from_ack()'s texts.
   Lease acquire(std::chrono::seconds timeout);
@@ -37,6 +42,8 @@ class Client {
   Message exchange(const Message& request, const Ipv4Address& to, MessageType wanted,
                    std::chrono::seconds timeout);
   void send(const Message& message, const Ipv4Address& to);
+  // The next well-formed DHCP message, or nullopt once `until` has passed.
+  std::optional<Message> receive(Clock::time_point until);
 
   std::string m_dev;
   Fd m_socket;

@@ -225,6 +225,13 @@ Message make_renew(uint32_t xid, const MacAddress& mac, const Ipv4Address& curre
   return m;
 }
 
+Message make_release(uint32_t xid, const MacAddress& mac, const Ipv4Address& current, const Ipv4Address& server) {
+  Message m = client_message(MessageType::release, xid, mac);
+  m.ciaddr = current;
+  m.add(option::server_id, {server.begin(), server.end()});
+  return m;
+}
+
 bool answers(const Message& reply, uint32_t xid, const MacAddress& mac) {
   return reply.op == boot_reply && reply.xid == xid && reply.chaddr == mac;
 }

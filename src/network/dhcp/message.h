@@ -102,6 +102,10 @@ Message make_request(uint32_t xid, const MacAddress& mac, const Ipv4Address& req
 // §4.3.2). `broadcast` sets the broadcast flag (rebinding).
 Message make_renew(uint32_t xid, const MacAddress& mac, const Ipv4Address& current, bool broadcast);
 
+// RELEASE of `current` to `server` (option 54), sent unicast when the client goes away, so that
+// the address returns to the server's pool at once instead of at the lease's end.
+Message make_release(uint32_t xid, const MacAddress& mac, const Ipv4Address& current, const Ipv4Address& server);
+
 // True if `reply` is a BOOTREPLY to our transaction (same xid and hardware address).
 bool answers(const Message& reply, uint32_t xid, const MacAddress& mac);
 

@@ -24,8 +24,4 @@ std::vector<std::string> ChildDriver::learned_dns() const {
   return m_keeper ? m_keeper->configured().dns : std::vector<std::string>{};
 }
 
-const messages::NetworkDriverCompleted* ChildDriver::configured() const {
-  return m_keeper ? &m_keeper->configured() : nullptr;
-}
-
 }  // namespace rootlesskit::network::lxc_user_nic

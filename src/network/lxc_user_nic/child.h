@@ -25,9 +25,7 @@ class ChildDriver final : public network::ChildDriver {
 
   // After configure_child: the first DNS server of the DHCP lease, which resolv.conf must get
   // instead of the parent's (empty) message.dns. Empty before.
-  std::vector<std::string> learned_dns() const;
-  // After configure_child: what was configured (IP, Netmask, Gateway, DNS, Dev, MTU).
-  const messages::NetworkDriverCompleted* configured() const;
+  std::vector<std::string> learned_dns() const override;
 
  private:
   std::string m_bridge;

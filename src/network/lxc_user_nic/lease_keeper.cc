@@ -2,6 +2,7 @@
 #include "network/lxc_user_nic/lease_keeper.h"
 
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/prctl.h>
@@ -9,6 +10,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstring>
 #include <ctime>
 
 #include "common/error.h"
@@ -27,6 +29,43 @@ constexpr int report_fd = 3;
 constexpr auto report_timeout = 3 * dhcp_timeout;
 constexpr char tag_lease = 'L';
 constexpr char tag_error = 'E';
+
+// The DHCPRELEASE the keeper sends when it is told to stop (SIGTERM, which is also its
+// PDEATHSIG): prepared in advance, because a signal handler may only call sendto(2) and _exit(2).
+struct PreparedRelease {
+  int fd = -1;
+  sockaddr_in to{};
+  uint8_t bytes[576] = {};
+  size_t size = 0;
+};
+PreparedRelease prepared_release;
+
+extern "C" void release_and_exit(int) {
+  if (prepared_release.size > 0) {
+    ::sendto(prepared_release.fd, prepared_release.bytes, prepared_release.size, MSG_DONTWAIT,
+             reinterpret_cast<const sockaddr*>(&prepared_release.to), sizeof prepared_release.to);
+  }
+  ::_exit(0);
+}
+
+// Called with each new lease; SIGTERM is blocked while the handler's copy changes.
+void prepare_release(const dhcp::Client& client, const dhcp::Lease& lease) {
+  if (lease.server == dhcp::Ipv4Address{}) {
+    return;  // no server identifier: a RELEASE could not name its server
+  }
+  std::vector<uint8_t> bytes = dhcp::encode(dhcp::make_release(dhcp::random_xid(), client.mac(), lease.ip, lease.server));
+  sigset_t term;
+  sigemptyset(&term);
+  sigaddset(&term, SIGTERM);
+  ::sigprocmask(SIG_BLOCK, &term, nullptr);
+  prepared_release.fd = client.fd();
+  prepared_release.to.sin_family = AF_INET;
+  prepared_release.to.sin_port = htons(dhcp::server_port);
+  std::memcpy(&prepared_release.to.sin_addr, lease.server.data(), lease.server.size());
+  prepared_release.size = std::min(bytes.size(), sizeof prepared_release.bytes);
+  std::memcpy(prepared_release.bytes, bytes.data(), prepared_release.size);
+  ::sigprocmask(SIG_UNBLOCK, &term, nullptr);
+}
 
 void sleep_for(std::chrono::seconds s) {
   timespec left{static_cast<time_t>(s.count()), 0};
@@ -81,6 +120,7 @@ void keep(dhcp::Client& client, dhcp::Lease lease, const std::string& dev) {
     }
     log::debug("dhcp: renewed the lease of {} on {} for {}s", dhcp::to_string(fresh.ip), dev, fresh.lease_seconds);
     lease = fresh;
+    prepare_release(client, lease);
   }
 }
 
@@ -97,6 +137,9 @@ void isolate(int report) {
     ::dup2(null, 1);
     ::close(null);
   }
+  struct sigaction term{};
+  term.sa_handler = release_and_exit;
+  ::sigaction(SIGTERM, &term, nullptr);
   sigset_t none;
   sigemptyset(&none);
   ::sigprocmask(SIG_SETMASK, &none, nullptr);
@@ -109,11 +152,13 @@ void report(char tag, const std::string& body) {
 
 [[noreturn]] void keeper_main(const KeeperRequest& r, pid_t parent, int report_write) {
   try {
-    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    isolate(report_write);
+    // SIGTERM, not SIGKILL: the keeper still holds the netns (and so the veth) and can hand the
+    // address back before it goes. With --pidns the kernel SIGKILLs it first: no release then.
+    ::prctl(PR_SET_PDEATHSIG, SIGTERM);
     if (::getppid() != parent) {
       ::_exit(1);
     }
-    isolate(report_write);
   } catch (...) {
     ::_exit(1);
   }
@@ -131,6 +176,7 @@ void report(char tag, const std::string& body) {
     }
     messages::NetworkDriverCompleted configured = describe(r, lease);
     netlink::configure_interface({r.dev, r.mtu, configured.ip, configured.netmask, configured.gateway});
+    prepare_release(client, lease);
     report(tag_lease, messages::encode(configured));
     keep(client, lease, r.dev);
     ::_exit(0);
@@ -174,6 +220,21 @@ LeaseKeeper::LeaseKeeper(const KeeperRequest& r) {
     throw Error(body.substr(1));
   }
   m_configured = messages::decode_network(body.substr(1));
+}
+
+LeaseKeeper::~LeaseKeeper() {
+  if (!m_process) {
+    return;
+  }
+  // SIGTERM lets it release the lease (a sendto and _exit); SIGKILL (by ChildProcess) if it is
+  // somehow still there after a second.
+  m_process.signal(SIGTERM);
+  for (int i = 0; i < 100; ++i) {
+    if (m_process.try_wait()) {
+      return;
+    }
+    ::poll(nullptr, 0, 10);
+  }
 }
 
 std::optional<std::chrono::seconds> renewal_delay(const dhcp::Lease& lease) {

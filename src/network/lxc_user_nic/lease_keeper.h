@@ -1,8 +1,8 @@
 // The child's DHCP lease keeper: a process forked from the rootlesskit child (which is
 // single-threaded by design and busy supervising COMMAND) that, inside the netns, brings the veth
 // up, asks for a lease, configures address/route/MTU, reports the lease back, then renews it for
-// as long as the child lives (PDEATHSIG SIGKILL). Runs in the child's netns, or joins the
-// detached one.
+// as long as the child lives, and hands the address back (DHCPRELEASE) when the child goes
+// (PDEATHSIG SIGTERM). Runs in the child's netns, or joins the detached one.
 #pragma once
 
 #include <chrono>
@@ -33,6 +33,10 @@ class LeaseKeeper {
   // "failed to get a DHCP lease on eth0 (is a DHCP server running on bridge lxcbr0?): did not get
   // DHCPOFFER within 30s".
   explicit LeaseKeeper(const KeeperRequest& request);
+  // Stops the keeper (SIGTERM: it sends a DHCPRELEASE and exits) and reaps it.
+  ~LeaseKeeper();
+  LeaseKeeper(const LeaseKeeper&) = delete;
+  LeaseKeeper& operator=(const LeaseKeeper&) = delete;
 
   const messages::NetworkDriverCompleted& configured() const { return m_configured; }
 
