@@ -13,7 +13,7 @@ runtime_packages=(uidmap iproute2 util-linux slirp4netns socat passt vdeplug lib
 # rootlesskit: Debian's 1.1.0, the reference the integration tests and bench/ compare against.
 # systemd: systemd-socket-activate; bsdutils: script; util-linux (above): unshare/setpriv/runuser.
 test_packages=(rootlesskit procps psmisc bsdutils curl jq hyperfine time
-  systemd python3 passwd kmod iperf3
+  systemd python3 passwd kmod iperf3 iputils-ping
   dnsmasq-base) # dnsmasq-base: the DHCP server on the lxc-user-nic test bridge
 
 # No option: everything. --runtime-only: what the installed binaries need.

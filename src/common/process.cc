@@ -254,6 +254,7 @@ RunningCommand start_command(const std::vector<std::string>& argv, const RunOpti
     sigset_t none;
     sigemptyset(&none);
     ::sigprocmask(SIG_SETMASK, &none, nullptr);
+    ::signal(SIGPIPE, SIG_DFL);  // ignored in our process; an ignored disposition survives exec
     if (options.capture_stdout) {
       ::dup2(out.write.get(), STDOUT_FILENO);
     }

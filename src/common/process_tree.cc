@@ -3,14 +3,38 @@
 #include "common/process_tree.h"
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <unistd.h>
 
-#include <fstream>
-#include <iterator>
+#include <cerrno>
+#include <sstream>
 #include <string>
 
+#include "common/fd.h"
+
 namespace rootlesskit {
+namespace {
+
+// The whole text of a /proc file, or "" if the process is gone (reads then fail with ESRCH;
+// std::ifstream would throw from inside a destructor here).
+std::string read_proc_file(const std::string& path) {
+  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  std::string text;
+  if (!fd) {
+    return text;
+  }
+  char buf[4096];
+  ssize_t n;
+  while ((n = ::read(fd.get(), buf, sizeof buf)) > 0 || (n < 0 && errno == EINTR)) {
+    if (n > 0) {
+      text.append(buf, static_cast<size_t>(n));
+    }
+  }
+  return text;
+}
+
+}  // namespace
 
 std::vector<pid_t> children_of(pid_t pid) {
   std::vector<pid_t> out;
@@ -23,7 +47,7 @@ std::vector<pid_t> children_of(pid_t pid) {
     if (e->d_name[0] == '.') {
       continue;
     }
-    std::ifstream in(task_dir + "/" + e->d_name + "/children");
+    std::istringstream in(read_proc_file(task_dir + "/" + e->d_name + "/children"));
     pid_t child = 0;
     while (in >> child) {
       out.push_back(child);
@@ -37,8 +61,7 @@ namespace {
 
 // A killed process stays listed as its parent's child until it is reaped.
 bool is_zombie(pid_t pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::string stat = read_proc_file("/proc/" + std::to_string(pid) + "/stat");
   auto paren = stat.rfind(')');
   return paren == std::string::npos || paren + 2 >= stat.size() || stat[paren + 2] == 'Z';
 }

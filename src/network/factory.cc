@@ -7,8 +7,11 @@
 #include "network/lxc_user_nic/child.h"
 #include "network/lxc_user_nic/lxc_user_nic.h"
 #include "network/none/none.h"
+#include "network/pasta/pasta.h"
 #include "network/slirp4netns/slirp4netns.h"
 #include "network/vdeplug_slirp/vdeplug_slirp.h"
+#include "network/vpnkit/child.h"
+#include "network/vpnkit/vpnkit.h"
 
 namespace rootlesskit::network {
 
@@ -28,7 +31,16 @@ std::shared_ptr<ParentDriver> make_parent_driver(const cli::RootlesskitFlags& fl
   if (flags.net == "lxc-user-nic") {
     return std::make_shared<lxc_user_nic::ParentDriver>(lxc_user_nic::resolve_options(flags));
   }
-  throw Error("network driver \"" + flags.net + "\" is not available in this build yet; use --net=host or --net=none");
+  if (flags.net == "pasta") {
+    return std::make_shared<pasta::ParentDriver>(pasta::resolve_options(flags));
+  }
+  if (flags.net == "vpnkit") {
+    return std::make_shared<vpnkit::ParentDriver>(vpnkit::resolve_options(flags));
+  }
+  // Only gvisor-tap-vsock gets here (the CLI rejects unknown names): upstream runs gVisor's
+  // userspace network stack in-process, a Go library with no C++ counterpart.
+  throw Error("network driver \"" + flags.net + "\" is not supported by this implementation " +
+              "(it needs gVisor's userspace network stack); use --net=slirp4netns or --net=pasta instead");
 }
 
 std::shared_ptr<ChildDriver> make_child_driver(const cli::RootlesskitFlags& flags) {
@@ -37,6 +49,12 @@ std::shared_ptr<ChildDriver> make_child_driver(const cli::RootlesskitFlags& flag
   }
   if (flags.net == "lxc-user-nic") {
     return std::make_shared<lxc_user_nic::ChildDriver>(flags.lxc_user_nic_bridge);
+  }
+  if (flags.net == "pasta") {
+    return std::make_shared<pasta::ChildDriver>();
+  }
+  if (flags.net == "vpnkit") {
+    return std::make_shared<vpnkit::ChildDriver>();
   }
   return nullptr;
 }

@@ -47,6 +47,7 @@ void install_fds(const std::vector<std::pair<int, int>>& fds) {
     sigset_t none;
     sigemptyset(&none);
     ::sigprocmask(SIG_SETMASK, &none, nullptr);
+    ::signal(SIGPIPE, SIG_DFL);  // ignored in our process; an ignored disposition survives exec
     if (spec.netns != nullptr) {
       spec.netns->enter();
     }

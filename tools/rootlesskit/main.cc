@@ -26,8 +26,9 @@ bool reaper_enabled(const rk::cli::RootlesskitFlags& f) {
   return f.reaper == "true";
 }
 
+// "implicit" means pasta forwards ports by itself: there is no port driver object to run.
 void check_port_driver(const rk::cli::RootlesskitFlags& f) {
-  if (f.port_driver != "none") {
+  if (f.port_driver != "none" && f.port_driver != "implicit") {
     throw rk::Error("port driver \"" + f.port_driver + "\" is not available in this build yet; use --port-driver=none");
   }
 }

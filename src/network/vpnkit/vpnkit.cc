@@ -1,0 +1,136 @@
+// vpnkit parent driver: process, dial, vif, DHCP, supervision, cleanup.
+#include "network/vpnkit/vpnkit.h"
+
+#include <fcntl.h>
+#include <signal.h>
+
+#include "common/error.h"
+#include "common/log.h"
+#include "common/strings.h"
+#include "network/vpnkit/connection.h"
+#include "network/vpnkit/vif_dhcp.h"
+
+namespace rootlesskit::network::vpnkit {
+namespace {
+
+constexpr auto dial_timeout = std::chrono::seconds(10);
+constexpr auto dhcp_timeout = std::chrono::seconds(30);
+
+}  // namespace
+
+Options resolve_options(const cli::RootlesskitFlags& flags) {
+  Options o;
+  try {
+    o.binary = look_path(flags.vpnkit_binary);
+  } catch (const Error& e) {
+    throw Error(std::string(e.what()) +
+                " (VPNKit is not packaged for Debian: install it from https://github.com/moby/vpnkit, "
+                "or pass its path with --vpnkit-binary)");
+  }
+  o.mtu = flags.mtu != 0 ? flags.mtu : default_mtu;
+  if (o.mtu != default_mtu) {
+    log::warn("vpnkit is known to have issues with non-1500 MTU (current: {}), see "
+              "https://github.com/rootless-containers/rootlesskit/issues/6#issuecomment-403531453",
+              o.mtu);
+  }
+  o.ifname = flags.ifname.empty() ? default_ifname : flags.ifname;
+  o.disable_host_loopback = flags.disable_host_loopback;
+  return o;
+}
+
+std::vector<std::string> build_argv(const Options& o, const std::string& socket_path) {
+  std::vector<std::string> argv = {o.binary, "--ethernet", socket_path, "--mtu", std::to_string(o.mtu)};
+  if (o.disable_host_loopback) {
+    argv.insert(argv.end(), {"--host-ip", "0.0.0.0"});
+  }
+  return argv;
+}
+
+ParentDriver::ParentDriver(Options options) : m_options(std::move(options)) {}
+
+ParentDriver::~ParentDriver() { cleanup(); }
+
+api::NetworkDriverInfo ParentDriver::info() const {
+  api::NetworkDriverInfo info;
+  info.driver = "vpnkit";
+  if (!m_child_ip.empty()) {
+    info.dns = {gateway};
+    info.child_ip = m_child_ip;
+  }
+  return info;
+}
+
+messages::NetworkDriverCompleted ParentDriver::configure(pid_t, const std::string& state_dir, const std::string&) {
+  const std::string socket_path = state_dir + "/" + socket_name;
+  std::vector<std::string> argv = build_argv(m_options, socket_path);
+  log::debug("executing {}", go_slice(argv));
+  Fd null(::open("/dev/null", O_RDONLY | O_CLOEXEC));
+  m_process = spawn_helper(HelperSpec{argv, {{0, null.get()}, {1, m_output.helper_end()}, {2, m_output.helper_end()}}});
+  m_output.release_helper_end();
+  messages::NetworkDriverCompleted message = connect(socket_path);
+  m_child_ip = message.ip;
+  return message;
+}
+
+// Throws once vpnkit has exited, with its status and last output.
+void ParentDriver::check_running() {
+  m_output.drain();
+  if (auto status = m_process.try_wait()) {
+    m_output.drain();
+    throw Error("vpnkit exited: " + describe_wait_status(*status) + ": " +
+                go_quote(std::string(trim_space(m_output.tail()))));
+  }
+}
+
+messages::NetworkDriverCompleted ParentDriver::connect(const std::string& socket_path) {
+  Fd conn = dial(socket_path, dial_timeout, [this] { check_running(); });
+  const std::string uuid = random_uuid();
+  VifInfo vif;
+  dhcp::Ipv4Address ip{};
+  try {
+    Handshake theirs = exchange_handshake(conn.get());
+    log::debug("vpnkit: protocol version {}, commit {}", theirs.version, go_quote(theirs.commit));
+    vif = connect_vif(conn.get(), uuid);
+    log::debug("vpnkit: vif {}: MTU {}, max packet size {}, MAC {}", uuid, vif.mtu, vif.max_packet_size,
+               dhcp::to_string(vif.mac));
+    ip = request_address(conn.get(), vif.mac, dhcp_timeout);
+  } catch (const Error& e) {
+    check_running();
+    throw e.wrap("vpnkit on " + socket_path);
+  }
+  messages::NetworkDriverCompleted m;
+  m.dev = m_options.ifname;
+  m.ip = dhcp::to_string(ip);
+  m.netmask = netmask;
+  m.gateway = gateway;
+  m.dns = {gateway};
+  m.mtu = m_options.mtu;
+  m.opaque = {{opaque_mac, dhcp::to_string(vif.mac)}, {opaque_socket, socket_path}, {opaque_uuid, uuid}};
+  return m;
+}
+
+std::optional<std::string> ParentDriver::reap_exited_helper() {
+  if (!m_process) {
+    return std::nullopt;
+  }
+  auto status = m_process.try_wait();
+  if (!status) {
+    return std::nullopt;
+  }
+  m_output.drain();
+  std::string output(trim_space(m_output.tail()));
+  return "vpnkit exited: " + describe_wait_status(*status) + (output.empty() ? "" : " (" + go_quote(output) + ")");
+}
+
+void ParentDriver::cleanup() {
+  if (!m_process) {
+    return;
+  }
+  log::debug("killing vpnkit");
+  m_process.signal(SIGKILL);
+  int status = m_process.wait();
+  m_output.drain();
+  log::debug("killed vpnkit: {}", describe_wait_status(status));
+}
+
+}  // namespace rootlesskit::network::vpnkit
