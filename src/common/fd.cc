@@ -60,4 +60,14 @@ size_t read_full(int fd, void* data, size_t size) {
   return done;
 }
 
+std::string read_to_end(int fd) {
+  std::string text;
+  char buf[512];
+  size_t n = 0;
+  while ((n = read_full(fd, buf, sizeof buf)) > 0) {
+    text.append(buf, n);
+  }
+  return text;
+}
+
 }  // namespace rootlesskit

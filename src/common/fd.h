@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <string>
 #include <utility>
 
 namespace rootlesskit {
@@ -44,5 +45,8 @@ Pipe make_pipe();
 void write_all(int fd, const void* data, size_t size);
 // Returns the number of bytes read; less than `size` only at EOF.
 size_t read_full(int fd, void* data, size_t size);
+
+// Reads until EOF (e.g. an error pipe whose writer exec'd or exited). Throws Error on failure.
+std::string read_to_end(int fd);
 
 }  // namespace rootlesskit

@@ -12,6 +12,7 @@
 #include "common/error.h"
 #include "common/fd.h"
 #include "common/log.h"
+#include "common/strings.h"
 
 extern char** environ;
 
@@ -88,12 +89,7 @@ ChildProcess spawn_helper(const HelperSpec& spec) {
   }
   ChildProcess helper(pid);
   errors.write.reset();
-  std::string message;
-  char buf[512];
-  size_t n = 0;
-  while ((n = read_full(errors.read.get(), buf, sizeof buf)) > 0) {
-    message.append(buf, n);
-  }
+  std::string message = read_to_end(errors.read.get());
   if (!message.empty()) {
     helper.wait();
     throw Error(what + ": " + message);
@@ -137,6 +133,30 @@ void HelperOutput::drain() {
   if (m_tail.size() > 2048) {
     m_tail.erase(0, m_tail.size() - 2048);
   }
+}
+
+std::optional<std::string> exited_helper_message(ChildProcess& process, HelperOutput& output, const std::string& name) {
+  if (!process) {
+    return std::nullopt;
+  }
+  auto status = process.try_wait();
+  if (!status) {
+    return std::nullopt;
+  }
+  output.drain();
+  std::string tail(trim_space(output.tail()));
+  return name + " exited: " + describe_wait_status(*status) + (tail.empty() ? "" : " (" + go_quote(tail) + ")");
+}
+
+void stop_helper(ChildProcess& process, HelperOutput& output, const std::string& name) {
+  if (!process) {
+    return;
+  }
+  log::debug("killing {}", name);
+  process.signal(SIGKILL);
+  int status = process.wait();
+  output.drain();
+  log::debug("killed {}: {}", name, describe_wait_status(status));
 }
 
 }  // namespace rootlesskit::network

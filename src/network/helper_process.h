@@ -3,6 +3,7 @@
 // inside the child's network namespace (network/netns.h).
 #pragma once
 
+#include <optional>
 #include <utility>
 #include <vector>
 #include <string>
@@ -51,5 +52,13 @@ class HelperOutput {
   std::string m_partial;
   std::string m_tail;
 };
+
+// "<name> exited: <status> (<output tail>)" once the helper has exited (it is then reaped);
+// nullopt while it runs or when there is none. For ParentDriver::reap_exited_helper().
+std::optional<std::string> exited_helper_message(ChildProcess& process, HelperOutput& output, const std::string& name);
+
+// SIGKILLs and reaps the helper if there is one, logging "killing <name>" / "killed <name>: <status>"
+// like upstream. For ParentDriver::cleanup().
+void stop_helper(ChildProcess& process, HelperOutput& output, const std::string& name);
 
 }  // namespace rootlesskit::network

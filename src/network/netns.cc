@@ -58,12 +58,7 @@ void run_in_helper(const std::function<void()>& fn) {
   }
   ChildProcess helper(pid);
   errors.write.reset();
-  std::string message;
-  char buf[512];
-  size_t n = 0;
-  while ((n = read_full(errors.read.get(), buf, sizeof buf)) > 0) {
-    message.append(buf, n);
-  }
+  std::string message = read_to_end(errors.read.get());
   int status = helper.wait();
   if (!message.empty()) {
     throw Error(message);

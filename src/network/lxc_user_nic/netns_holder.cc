@@ -50,12 +50,7 @@ NetnsHolder::NetnsHolder(const NetnsTarget& target) {
   }
   m_process = ChildProcess(pid);
   report.write.reset();
-  std::string message;
-  char buf[512];
-  size_t n = 0;
-  while ((n = read_full(report.read.get(), buf, sizeof buf)) > 0) {
-    message.append(buf, n);
-  }
+  std::string message = read_to_end(report.read.get());
   if (message != std::string(1, joined)) {
     int status = m_process.wait();
     throw Error(message.empty() ? "namespace holder exited: " + describe_wait_status(status) : message);

@@ -105,27 +105,9 @@ void ParentDriver::wait_until_ready(Fd ready, const std::vector<std::string>& ar
 }
 
 std::optional<std::string> ParentDriver::reap_exited_helper() {
-  if (!m_process) {
-    return std::nullopt;
-  }
-  auto status = m_process.try_wait();
-  if (!status) {
-    return std::nullopt;
-  }
-  m_output.drain();
-  std::string output(trim_space(m_output.tail()));
-  return "slirp4netns exited: " + describe_wait_status(*status) + (output.empty() ? "" : " (" + go_quote(output) + ")");
+  return exited_helper_message(m_process, m_output, "slirp4netns");
 }
 
-void ParentDriver::cleanup() {
-  if (!m_process) {
-    return;
-  }
-  log::debug("killing slirp4netns");
-  m_process.signal(SIGKILL);
-  int status = m_process.wait();
-  m_output.drain();
-  log::debug("killed slirp4netns: {}", describe_wait_status(status));
-}
+void ParentDriver::cleanup() { stop_helper(m_process, m_output, "slirp4netns"); }
 
 }  // namespace rootlesskit::network::slirp4netns

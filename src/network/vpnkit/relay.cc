@@ -172,13 +172,7 @@ std::string read_report(int fd) {
   if (n == 0) {
     throw Error("the vpnkit relay did not answer within " + std::to_string(report_timeout_ms / 1000) + "s");
   }
-  std::string text;
-  char buf[512];
-  size_t got = 0;
-  while ((got = read_full(fd, buf, sizeof buf)) > 0) {
-    text.append(buf, got);
-  }
-  return text;
+  return read_to_end(fd);
 }
 
 }  // namespace

@@ -110,27 +110,9 @@ messages::NetworkDriverCompleted ParentDriver::connect(const std::string& socket
 }
 
 std::optional<std::string> ParentDriver::reap_exited_helper() {
-  if (!m_process) {
-    return std::nullopt;
-  }
-  auto status = m_process.try_wait();
-  if (!status) {
-    return std::nullopt;
-  }
-  m_output.drain();
-  std::string output(trim_space(m_output.tail()));
-  return "vpnkit exited: " + describe_wait_status(*status) + (output.empty() ? "" : " (" + go_quote(output) + ")");
+  return exited_helper_message(m_process, m_output, "vpnkit");
 }
 
-void ParentDriver::cleanup() {
-  if (!m_process) {
-    return;
-  }
-  log::debug("killing vpnkit");
-  m_process.signal(SIGKILL);
-  int status = m_process.wait();
-  m_output.drain();
-  log::debug("killed vpnkit: {}", describe_wait_status(status));
-}
+void ParentDriver::cleanup() { stop_helper(m_process, m_output, "vpnkit"); }
 
 }  // namespace rootlesskit::network::vpnkit
