@@ -178,6 +178,20 @@ void ChildProcess::signal(int sig) const {
 
 pid_t ChildProcess::release() { return std::exchange(m_pid, -1); }
 
+Worker fork_worker(const std::string& what, const std::function<void(int report_fd)>& body) {
+  Pipe pipe = make_pipe();
+  pid_t pid = ::fork();
+  if (pid < 0) {
+    throw errno_error(what + ": fork");
+  }
+  if (pid == 0) {
+    pipe.read.reset();
+    body(pipe.write.get());
+    ::_exit(127);  // body must not return
+  }
+  return Worker{ChildProcess(pid), std::move(pipe.read)};
+}
+
 bool CommandResult::success() const { return WIFEXITED(status) && WEXITSTATUS(status) == 0; }
 
 namespace {

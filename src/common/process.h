@@ -5,6 +5,7 @@
 
 #include <sys/types.h>
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -56,6 +57,18 @@ class ChildProcess {
   void kill_and_reap();
   pid_t m_pid = -1;
 };
+
+// A forked worker process and the read end of the pipe it reports on.
+struct Worker {
+  ChildProcess process;
+  Fd report;
+};
+
+// Forks; the new process runs `body(report_fd)`, which must never return (it execs or _exits).
+// The caller gets the worker and the pipe's read end (its own copy of the write end is closed,
+// so EOF means the worker exec'd, exited or closed it). `body` runs in a copy of a possibly
+// multithreaded process: keep it to what is safe after fork. Throws Error "<what>: fork: ...".
+Worker fork_worker(const std::string& what, const std::function<void(int report_fd)>& body);
 
 struct CommandResult {
   int status = 0;  // raw wait status

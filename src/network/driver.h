@@ -31,6 +31,19 @@ class ParentDriver {
   virtual void cleanup() {}
 };
 
+// The "networkDriver" info of a driver that hands the child an address: `dns` and `childIP` from
+// the message it sent, once configure() is done (`configured` null before: driver name only).
+inline api::NetworkDriverInfo address_info(const std::string& driver,
+                                           const messages::NetworkDriverCompleted* configured) {
+  api::NetworkDriverInfo info;
+  info.driver = driver;
+  if (configured != nullptr) {
+    info.dns = configured->dns;
+    info.child_ip = configured->ip;
+  }
+  return info;
+}
+
 class ChildDriver {
  public:
   virtual ~ChildDriver() = default;

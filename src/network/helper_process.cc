@@ -77,19 +77,10 @@ ChildProcess spawn_helper(const HelperSpec& spec) {
   } catch (const Error& e) {
     throw e.wrap(what);
   }
-  Pipe errors = make_pipe();
   pid_t parent = ::getpid();
-  pid_t pid = ::fork();
-  if (pid < 0) {
-    throw errno_error(what + ": fork");
-  }
-  if (pid == 0) {
-    errors.read.reset();
-    exec_helper(spec, path, parent, errors.write.get());
-  }
-  ChildProcess helper(pid);
-  errors.write.reset();
-  std::string message = read_to_end(errors.read.get());
+  Worker worker = fork_worker(what, [&](int report) { exec_helper(spec, path, parent, report); });
+  ChildProcess helper = std::move(worker.process);
+  std::string message = read_to_end(worker.report.get());
   if (!message.empty()) {
     helper.wait();
     throw Error(what + ": " + message);

@@ -47,18 +47,9 @@ Fd open_ns(const std::string& path) {
 
 // Forks, runs `fn` in the helper, waits. Rethrows the helper's error text.
 void run_in_helper(const std::function<void()>& fn) {
-  Pipe errors = make_pipe();
-  pid_t pid = ::fork();
-  if (pid < 0) {
-    throw errno_error("fork");
-  }
-  if (pid == 0) {
-    errors.read.reset();
-    helper_main(errors.write.get(), fn);
-  }
-  ChildProcess helper(pid);
-  errors.write.reset();
-  std::string message = read_to_end(errors.read.get());
+  Worker worker = fork_worker("namespace helper", [&](int report) { helper_main(report, fn); });
+  ChildProcess helper = std::move(worker.process);
+  std::string message = read_to_end(worker.report.get());
   int status = helper.wait();
   if (!message.empty()) {
     throw Error(message);

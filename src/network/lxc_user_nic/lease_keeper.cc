@@ -192,24 +192,16 @@ void report(char tag, const std::string& body) {
 }  // namespace
 
 LeaseKeeper::LeaseKeeper(const KeeperRequest& r) {
-  Pipe pipe = make_pipe();
   pid_t parent = ::getpid();
-  pid_t pid = ::fork();
-  if (pid < 0) {
-    throw errno_error("fork");
-  }
-  if (pid == 0) {
-    pipe.read.reset();
-    keeper_main(r, parent, pipe.write.release());
-  }
-  m_process = ChildProcess(pid);
-  pipe.write.reset();
-  pollfd pfd{pipe.read.get(), POLLIN, 0};
+  Worker worker = fork_worker("DHCP lease keeper", [&](int report) { keeper_main(r, parent, report); });
+  m_process = std::move(worker.process);
+  Fd& report = worker.report;
+  pollfd pfd{report.get(), POLLIN, 0};
   int n = 0;
   while ((n = ::poll(&pfd, 1, static_cast<int>(report_timeout.count() * 1000))) < 0 && errno == EINTR) {
   }
   std::string body;
-  if (n <= 0 || !messages::read_frame(pipe.read.get(), &body) || body.empty()) {
+  if (n <= 0 || !messages::read_frame(report.get(), &body) || body.empty()) {
     m_process.signal(SIGKILL);
     int status = m_process.wait();
     throw Error(n == 0 ? "DHCP lease keeper did not answer within " + std::to_string(report_timeout.count()) + "s"

@@ -38,19 +38,10 @@ constexpr char joined = '+';
 
 NetnsHolder::NetnsHolder(const NetnsTarget& target) {
   OpenedNetns netns(target);
-  Pipe report = make_pipe();
   pid_t parent = ::getpid();
-  pid_t pid = ::fork();
-  if (pid < 0) {
-    throw errno_error("fork");
-  }
-  if (pid == 0) {
-    report.read.reset();
-    holder_main(netns, parent, report.write.get());
-  }
-  m_process = ChildProcess(pid);
-  report.write.reset();
-  std::string message = read_to_end(report.read.get());
+  Worker worker = fork_worker("namespace holder", [&](int report) { holder_main(netns, parent, report); });
+  m_process = std::move(worker.process);
+  std::string message = read_to_end(worker.report.get());
   if (message != std::string(1, joined)) {
     int status = m_process.wait();
     throw Error(message.empty() ? "namespace holder exited: " + describe_wait_status(status) : message);

@@ -62,14 +62,8 @@ ParentDriver::ParentDriver(Options options) : m_options(std::move(options)) {}
 ParentDriver::~ParentDriver() { cleanup(); }
 
 api::NetworkDriverInfo ParentDriver::info() const {
-  api::NetworkDriverInfo info;
-  info.driver = "pasta";
-  if (m_configured) {
-    messages::NetworkDriverCompleted m = network_message(m_options);
-    info.dns = m.dns;
-    info.child_ip = m.ip;
-  }
-  return info;
+  messages::NetworkDriverCompleted m = network_message(m_options);
+  return address_info("pasta", m_configured ? &m : nullptr);
 }
 
 messages::NetworkDriverCompleted ParentDriver::configure(pid_t child_pid, const std::string& state_dir,

@@ -81,13 +81,8 @@ ParentDriver::ParentDriver(Options options) : m_options(std::move(options)) {}
 ParentDriver::~ParentDriver() { cleanup(); }
 
 api::NetworkDriverInfo ParentDriver::info() const {
-  api::NetworkDriverInfo info;
-  info.driver = "vdeplug_slirp";
-  if (m_configured) {
-    info.dns = {"10.0.2.3"};
-    info.child_ip = "10.0.2.100";
-  }
-  return info;
+  messages::NetworkDriverCompleted m = network_message(m_options);
+  return address_info("vdeplug_slirp", m_configured ? &m : nullptr);
 }
 
 messages::NetworkDriverCompleted ParentDriver::configure(pid_t child_pid, const std::string&,

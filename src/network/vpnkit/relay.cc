@@ -178,19 +178,10 @@ std::string read_report(int fd) {
 }  // namespace
 
 Relay::Relay(const RelayRequest& r) {
-  Pipe pipe = make_pipe();
   pid_t parent = ::getpid();
-  pid_t pid = ::fork();
-  if (pid < 0) {
-    throw errno_error("fork");
-  }
-  if (pid == 0) {
-    pipe.read.reset();
-    relay_main(r, parent, pipe.write.release());
-  }
-  m_process = ChildProcess(pid);
-  pipe.write.reset();
-  std::string answer = read_report(pipe.read.get());
+  Worker worker = fork_worker("vpnkit relay", [&](int report) { relay_main(r, parent, report); });
+  m_process = std::move(worker.process);
+  std::string answer = read_report(worker.report.get());
   if (answer.empty()) {
     int status = m_process.wait();
     throw Error("the vpnkit relay exited: " + describe_wait_status(status));
