@@ -21,6 +21,7 @@
 #include "common/strings.h"
 #include "messages/message.h"
 #include "network/driver.h"
+#include "parent/apparmor.h"
 #include "parent/cgroup_evacuation.h"
 #include "parent/preflight.h"
 #include "parent/spawn.h"
@@ -136,7 +137,11 @@ std::string receive(SpawnedChild& child, SignalReceiver& signals) {
       }
       if (body.find("\"Name\":\"ChildError\"") != std::string::npos) {
         auto j = nlohmann::json::parse(body, nullptr, false);
-        throw Error(j.is_object() ? j.value("Message", body) : body);
+        std::string message = j.is_object() ? j.value("Message", body) : body;
+        if (message.find("permission denied") != std::string::npos) {
+          warn_if_apparmor_restricts_userns();
+        }
+        throw Error(message);
       }
       return body;
     }

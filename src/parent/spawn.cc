@@ -14,6 +14,7 @@
 #include <cstring>
 
 #include "common/error.h"
+#include "parent/apparmor.h"
 
 namespace rootlesskit::parent {
 namespace {
@@ -89,7 +90,11 @@ SpawnedChild spawn_child(const SpawnRequest& request) {
   long pid = ::syscall(SYS_clone, static_cast<unsigned long>(request.clone_flags) | SIGCHLD, nullptr, nullptr,
                        nullptr, nullptr);
   if (pid < 0) {
-    throw errno_error("failed to start the child: clone");
+    int err = errno;
+    if (err == EACCES || err == EPERM) {
+      warn_if_apparmor_restricts_userns();
+    }
+    throw errno_error("failed to start the child: clone", err);
   }
   if (pid == 0) {
     run_pre_exec(pre);

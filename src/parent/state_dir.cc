@@ -117,6 +117,7 @@ StateDir StateDir::open(const std::string& requested) {
     dir.m_path = create_temp_dir();
   } else {
     std::string path = make_absolute(requested);
+    check_socket_path(path);  // before mkdir: nothing to clean up
     mkdir_all(path);
     refuse_dangerous(path);
     dir.m_path = path;
