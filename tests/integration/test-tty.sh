@@ -17,3 +17,24 @@ for pidns in "" --pidns; do
   assert_contains "$OUT" has-ctty "opening /dev/tty inside [$pidns]"
   assert_contains "$OUT" job-control "job control of bash -i inside [$pidns]"
 done
+
+# Ctrl-C on the terminal: COMMAND gets exactly one SIGINT. The parent and the child are in the
+# terminal's foreground process group too, and upstream forwards their copies on to COMMAND as
+# well (SPEC §16 #14). COMMAND counts SIGINTs for a second after the first one.
+require_cmd python3
+counter='import signal, sys, time
+n = 0
+def on_int(*_):
+    global n
+    n += 1
+signal.signal(signal.SIGINT, on_int)
+print("ready", flush=True)
+while n == 0:
+    time.sleep(0.01)
+time.sleep(1)
+print("sigints=%d" % n, flush=True)'
+for pidns in "" --pidns; do
+  run python3 "$(dirname "$0")/../helpers/ctrl_c.py" "$ROOTLESSKIT" $pidns python3 -c "$counter"
+  assert_rc 0 "Ctrl-C run [$pidns]: $OUT"
+  assert_contains "$OUT" "sigints=1" "SIGINTs COMMAND received for one Ctrl-C [$pidns]"
+done
