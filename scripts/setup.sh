@@ -42,4 +42,4 @@ fi
 ensure_tun
 
 echo "==> ready: $("$PREFIX/bin/rootlesskit" --version)"
-echo "try: rootlesskit --copy-up=/etc bash"
+echo "try: rootlesskit --net=slirp4netns --disable-host-loopback --copy-up=/etc bash"
