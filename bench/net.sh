@@ -58,14 +58,5 @@ ${rows%$'\n'}"
 echo
 echo "$summary"
 
-doc=$REPO/docs/benchmarks.md
-begin='<!-- bench/net.sh results: begin -->'
-end='<!-- bench/net.sh results: end -->'
-if ! grep -qF "$begin" "$doc"; then
-  printf '\n## Network throughput\n\n%s\n%s\n' "$begin" "$end" >>"$doc"
-fi
-BODY=$summary awk -v b="$begin" -v e="$end" '
-  $0 == b { print; print ENVIRON["BODY"]; skip = 1; next }
-  $0 == e { skip = 0 }
-  !skip { print }' "$doc" >"$doc.tmp" && mv "$doc.tmp" "$doc"
-echo "updated $doc"
+source "$REPO/bench/lib.sh"
+update_results net.sh "Network throughput" "$summary"

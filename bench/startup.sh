@@ -88,17 +88,5 @@ EOF
 echo
 echo "$summary"
 
-# Replace the section between the markers (or append it) in docs/benchmarks.md.
-doc=$REPO/docs/benchmarks.md
-begin='<!-- bench/startup.sh results: begin -->'
-end='<!-- bench/startup.sh results: end -->'
-mkdir -p "$REPO/docs"
-[[ -f $doc ]] || printf '# Benchmarks\n\nFigures are written by the scripts in bench/; rerun them to update.\n' >"$doc"
-if ! grep -qF "$begin" "$doc"; then
-  printf '\n## Start-up time and memory\n\n%s\n%s\n' "$begin" "$end" >>"$doc"
-fi
-BODY=$summary awk -v b="$begin" -v e="$end" '
-  $0 == b { print; print ENVIRON["BODY"]; skip = 1; next }
-  $0 == e { skip = 0 }
-  !skip { print }' "$doc" >"$doc.tmp" && mv "$doc.tmp" "$doc"
-echo "updated $doc"
+source "$REPO/bench/lib.sh"
+update_results startup.sh "Start-up time and memory" "$summary"
