@@ -126,6 +126,33 @@ stop_instance() {
 # rk ARGS...: runs the rootlesskit under test via run.
 rk() { run "$ROOTLESSKIT" "$@"; }
 
+# map_outer_userns PID WHAT: for tests that nest rootlesskit in an outer user namespace of their
+# own (started under PID, e.g. `timeout ... unshare --user ...`): waits for the process in the new
+# namespace and maps our uid and subordinate ranges onto themselves with newuidmap/newgidmap, so
+# rootlesskit can map them again inside.
+_identity_map() { # FILE ID
+  echo "$2 $2 1"
+  awk -F: -v n="$(id -un)" -v u="$(id -u)" '$1 == n || $1 == u { print $2, $2, $3 }' "$1"
+}
+_in_new_userns() { # PID: sets NEW_USERNS_PID to a child of PID in another user namespace
+  local p
+  for p in $(pgrep -P "$1"); do
+    if [[ $(readlink "/proc/$p/ns/user") != "$(readlink /proc/self/ns/user)" ]]; then
+      NEW_USERNS_PID=$p
+      return 0
+    fi
+  done
+  return 1
+}
+map_outer_userns() {
+  _poll "$2" "$WAIT_TIMEOUT" _in_new_userns "$1"
+  # shellcheck disable=SC2046 # the map is one argument per number
+  newuidmap "$NEW_USERNS_PID" $(_identity_map /etc/subuid "$(id -u)") || fail "newuidmap for $2"
+  # shellcheck disable=SC2046
+  newgidmap "$NEW_USERNS_PID" $(_identity_map /etc/subgid "$(id -g)") || fail "newgidmap for $2"
+}
+
+
 assert_eq() { # EXPECTED ACTUAL [WHAT]
   [[ $1 == "$2" ]] || fail "${3:-value}: expected [$1], got [$2]"
 }

@@ -7,11 +7,6 @@
 source "$(dirname "$0")/lib.sh"
 require_cmd pasta socat unshare newuidmap newgidmap ip timeout
 
-identity_map() { # FILE ID
-  echo "$2 $2 1"
-  awk -F: -v n="$(id -un)" -v u="$(id -u)" '$1 == n || $1 == u { print $2, $2, $3 }' "$1"
-}
-
 # Runs in the sandbox: sets the links up, starts listeners (bounded by timeout, killed by the
 # trap) and prints what a connection to 10.0.2.2:PORT from inside rootlesskit read.
 cat >"$T/outer.sh" <<'OUTER'
@@ -54,21 +49,7 @@ OUTER
 port=$((20000 + RANDOM % 20000))
 bg outer timeout -k 5 "$RUN_TIMEOUT" unshare --user --net --keep-caps bash "$T/outer.sh" "$ROOTLESSKIT" "$port"
 outer=$BG_PID
-in_new_userns() { # sets NEW_USERNS_PID to the child of PID in another user namespace
-  local p
-  for p in $(pgrep -P "$1"); do
-    if [[ $(readlink "/proc/$p/ns/user") != "$(readlink /proc/self/ns/user)" ]]; then
-      NEW_USERNS_PID=$p
-      return 0
-    fi
-  done
-  return 1
-}
-_poll "the sandbox namespace" "$WAIT_TIMEOUT" in_new_userns "$outer"
-# shellcheck disable=SC2046 # the map is one argument per number
-newuidmap "$NEW_USERNS_PID" $(identity_map /etc/subuid "$(id -u)") || fail "newuidmap for the sandbox"
-# shellcheck disable=SC2046
-newgidmap "$NEW_USERNS_PID" $(identity_map /etc/subgid "$(id -g)") || fail "newgidmap for the sandbox"
+map_outer_userns "$outer" "the sandbox namespace"
 bg_wait "$outer"
 out=$(cat "$T/outer.out")
 assert_eq 0 "$BG_RC" "exit code of the sandbox; stdout: [$out]; stderr: $(cat "$T/outer.err")"

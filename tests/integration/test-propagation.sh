@@ -8,11 +8,6 @@ require_cmd unshare newuidmap newgidmap mount
 
 # Identity maps: our uid/gid plus every subordinate range of ours, so the rootlesskit started
 # inside still finds and may use the same ranges.
-identity_map() { # FILE ID
-  echo "$2 $2 1"
-  awk -F: -v n="$(id -un)" -v u="$(id -u)" '$1 == n || $1 == u { print $2, $2, $3 }' "$1"
-}
-
 # Runs in the outer namespace: a shared tmpfs, rootlesskit on top, then a mount made from
 # outside once COMMAND runs. Prints what COMMAND saw.
 cat >"$T/outer.sh" <<'OUTER'
@@ -36,18 +31,6 @@ touch "$dir/go"
 wait $rk
 OUTER
 
-# in_new_userns PID: true once a child of PID is in another user namespace (sets NEW_USERNS_PID).
-in_new_userns() {
-  local p
-  for p in $(pgrep -P "$1"); do
-    if [[ $(readlink "/proc/$p/ns/user") != "$(readlink /proc/self/ns/user)" ]]; then
-      NEW_USERNS_PID=$p
-      return 0
-    fi
-  done
-  return 1
-}
-
 for mode in rslave rprivate; do
   dir=$T/$mode
   mkdir "$dir"
@@ -55,10 +38,7 @@ for mode in rslave rprivate; do
     unshare --user --mount --keep-caps --propagation private bash "$T/outer.sh" "$dir" "$mode" "$ROOTLESSKIT"
   outer=$BG_PID
   # timeout forks unshare: find the process that is in the new user namespace.
-  _poll "the outer user namespace" "$WAIT_TIMEOUT" in_new_userns "$outer"
-  target=$NEW_USERNS_PID
-  newuidmap "$target" $(identity_map /etc/subuid "$(id -u)") || fail "newuidmap for the outer namespace"
-  newgidmap "$target" $(identity_map /etc/subgid "$(id -g)") || fail "newgidmap for the outer namespace"
+  map_outer_userns "$outer" "the outer user namespace"
   bg_wait "$outer"
   out=$(cat "$T/outer-$mode.out")
   assert_eq 0 "$BG_RC" "exit code with --propagation=$mode; stderr: $(cat "$T/outer-$mode.err")"
