@@ -7,7 +7,7 @@
 
 #include "api/client.h"
 #include "api/go_json.h"
-#include "api/port_spec_text.h"
+#include "port/spec.h"
 #include "cli/tabwriter.h"
 #include "common/error.h"
 #include "common/strings.h"
@@ -47,7 +47,7 @@ void add_ports_command(const std::vector<std::string>& args, bool json,
   }
   std::vector<PortSpec> specs;
   for (const auto& arg : args) {
-    specs.push_back(parse_port_spec(arg));
+    specs.push_back(port::parse_spec(arg));
   }
   Client client = connect(socket_flag);
   for (const auto& spec : specs) {
