@@ -16,7 +16,6 @@ class ParentDriver final : public network::ParentDriver {
   // {"driver":"lxc-user-nic","dynamicChildIP":true}, as upstream: the address is the DHCP
   // server's choice, made in the child, so the parent never knows it.
   api::NetworkDriverInfo info() const override;
-  int mtu() const override { return m_options.mtu; }
   // Runs lxc-user-nic on the child's pid (or, with --detach-netns, on a NetnsHolder's) and
   // returns Dev and MTU only. Throws Error "<argv> failed: <output>: exit status N (<advice>)".
   messages::NetworkDriverCompleted configure(pid_t child_pid, const std::string& state_dir,

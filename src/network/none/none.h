@@ -8,7 +8,6 @@ namespace rootlesskit::network::none {
 class ParentDriver final : public network::ParentDriver {
  public:
   api::NetworkDriverInfo info() const override;
-  int mtu() const override { return 0; }
   messages::NetworkDriverCompleted configure(pid_t, const std::string&, const std::string&) override { return {}; }
 };
 

@@ -19,7 +19,6 @@ class ParentDriver final : public network::ParentDriver {
 
   // {"driver":"pasta","dns":["<net+3>"],"childIP":"<net+100>"} once configured.
   api::NetworkDriverInfo info() const override;
-  int mtu() const override { return m_options.mtu; }
   // Runs pasta to completion (it daemonizes), then takes hold of the daemon by the PID it wrote.
   // Throws Error "pasta failed with exit code N:\n<output>" (upstream's text), or
   // "pasta did not write its PID to <file>" (pasta then cannot be stopped by us: see docs).

@@ -21,7 +21,6 @@ class ParentDriver final : public network::ParentDriver {
   ~ParentDriver() override;
 
   api::NetworkDriverInfo info() const override;
-  int mtu() const override { return m_options.mtu; }
   messages::NetworkDriverCompleted configure(pid_t child_pid, const std::string& state_dir,
                                              const std::string& detached_netns_path) override;
   std::optional<std::string> reap_exited_helper() override;

@@ -45,7 +45,6 @@ class ParentDriver final : public network::ParentDriver {
 
   // {"driver":"vpnkit","dns":["192.168.65.1"],"childIP":"<DHCP address>"} once configured.
   api::NetworkDriverInfo info() const override;
-  int mtu() const override { return m_options.mtu; }
   // Starts vpnkit (PDEATHSIG SIGKILL), dials its socket for up to 10 s, connects a vif, asks
   // DHCP, closes that connection. Throws Error "connecting to <socket>: ...", "vpnkit exited:
   // ...", or the vif/DHCP error.

@@ -139,7 +139,6 @@ TEST(Slirp4netnsDriver, InfoHasAddressesOnlyOnceConfigured) {
   ParentDriver driver(Options{});
   EXPECT_EQ(driver.info().driver, "slirp4netns");
   EXPECT_TRUE(driver.info().dns.empty());
-  EXPECT_EQ(driver.mtu(), 65520);
   EXPECT_EQ(driver.reap_exited_helper(), std::nullopt);
 }
 
