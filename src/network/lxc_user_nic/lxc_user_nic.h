@@ -1,7 +1,7 @@
-// --net=lxc-user-nic (SPEC §8.5), parent half: the setuid lxc-user-nic creates a veth pair on the
-// host's bridge and moves one end into the child's netns as <ifname>. The kernel deletes the pair
-// when that netns goes away, so nothing needs stopping. The child half (child.h) learns the
-// address by DHCP. Runs in the parent.
+// --net=lxc-user-nic (upstream pkg/network/lxcusernic/lxcusernic.go), parent half: the setuid
+// lxc-user-nic creates a veth pair on the host's bridge and moves one end into the child's netns
+// as <ifname>. The kernel deletes the pair when that netns goes away, so nothing needs stopping.
+// The child half (child.h) learns the address by DHCP. Runs in the parent.
 #pragma once
 
 #include "network/driver.h"
@@ -11,6 +11,7 @@ namespace rootlesskit::network::lxc_user_nic {
 
 class ParentDriver final : public network::ParentDriver {
  public:
+  // `options` as resolve() returns them.
   explicit ParentDriver(Options options);
 
   // {"driver":"lxc-user-nic","dynamicChildIP":true}, as upstream: the address is the DHCP

@@ -5,6 +5,9 @@
 
 namespace rootlesskit::network::none {
 
+// Nothing to choose: the child brings lo up and nothing else.
+struct Options {};
+
 class ParentDriver final : public network::ParentDriver {
  public:
   api::NetworkDriverInfo info() const override;

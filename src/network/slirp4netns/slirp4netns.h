@@ -17,6 +17,7 @@ messages::NetworkDriverCompleted network_message(const Options& options);
 
 class ParentDriver final : public network::ParentDriver {
  public:
+  // `options` as resolve() returns them.
   explicit ParentDriver(Options options);
   ~ParentDriver() override;
 
