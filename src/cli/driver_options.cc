@@ -107,3 +107,38 @@ network::Selection network_selection(const RootlesskitFlags& f) {
 }
 
 }  // namespace rootlesskit::cli
+
+namespace rootlesskit::cli {
+
+port::Selection port_selection(const RootlesskitFlags& f) {
+  if (f.port_driver == "builtin") {
+    port::builtin::ParentOptions o;
+    o.source_ip_transparent = f.source_ip_transparent;
+    return o;
+  }
+  if (f.port_driver == "slirp4netns") {
+    return port::slirp4netns::Options{};
+  }
+  if (f.port_driver == "none" || f.port_driver == "implicit") {
+    return port::NoPorts{f.port_driver};
+  }
+  if (f.port_driver == "socat") {
+    throw Error("port driver \"socat\" is not available in this build yet; use --port-driver=builtin");
+  }
+  // The CLI validation accepted the name; upstream's gvisor-tap-vsock port driver forwards
+  // through the in-process gVisor network, which this implementation does not have.
+  throw Error("port driver \"" + f.port_driver + "\" is not supported by this implementation " +
+              "(it needs the gvisor-tap-vsock network); use --port-driver=builtin instead");
+}
+
+std::vector<port::Spec> publish_specs(const RootlesskitFlags& f) {
+  std::vector<port::Spec> specs;
+  for (const std::string& text : f.publish) {
+    port::Spec spec = port::parse_spec(text);
+    port::validate_spec(spec);
+    specs.push_back(spec);
+  }
+  return specs;
+}
+
+}  // namespace rootlesskit::cli

@@ -3,8 +3,11 @@
 // lookups or probes: those are each driver's resolve()); run by the parent and the child alike.
 #pragma once
 
+#include <vector>
+
 #include "cli/rootlesskit_flags.h"
 #include "network/factory.h"
+#include "port/factory.h"
 
 namespace rootlesskit::cli {
 
@@ -14,5 +17,14 @@ namespace rootlesskit::cli {
 // --port-driver=implicit. Throws Error for --net=gvisor-tap-vsock, which upstream runs in-process
 // with gVisor's network stack, a Go library this implementation does not have.
 network::Selection network_selection(const RootlesskitFlags& flags);
+
+// The port driver --port-driver names with its options (--source-ip-transparent for builtin).
+// Throws Error for a driver this implementation does not have (gvisor-tap-vsock needs the
+// gvisor-tap-vsock network).
+port::Selection port_selection(const RootlesskitFlags& flags);
+
+// Every -p/--publish spec parsed and validated on its own (upstream createParentOpt's last
+// step); conflicts between them show when they are added. Throws Error with upstream's texts.
+std::vector<port::Spec> publish_specs(const RootlesskitFlags& flags);
 
 }  // namespace rootlesskit::cli
