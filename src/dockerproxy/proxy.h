@@ -2,7 +2,7 @@
 // inside RootlessKit's child namespaces, for every published port in rootless mode. It asks the
 // RootlessKit API ($ROOTLESSKIT_STATE_DIR/api.sock) to publish the host port on the host, then
 // runs the real docker-proxy on the child's side of that port (upstream
-// cmd/rootlesskit-docker-proxy/main.go; docs/port.md).
+// cmd/rootlesskit-docker-proxy/main.go; docs/docker-proxy.md).
 #pragma once
 
 #include <string>
