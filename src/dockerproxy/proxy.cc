@@ -15,10 +15,10 @@
 #include <utility>
 
 #include "api/client.h"
-#include "cli/flagset.h"
 #include "common/error.h"
 #include "common/log.h"
 #include "common/process.h"
+#include "common/spawn.h"
 #include "common/signals.h"
 #include "common/strings.h"
 #include "dockerproxy/decisions.h"
@@ -76,42 +76,22 @@ api::Info fetch_info(api::Client& client) {
 
 // Started like upstream's exec.Cmd: PATH lookup, our stdio and environment, fd 3 passed on,
 // PDEATHSIG SIGKILL (this process is single-threaded, so the per-thread PDEATHSIG of Go, upstream
-// #182, is no concern). The exec is confirmed over a close-on-exec pipe, so a failed exec is
-// an error here, not a mysterious exit later.
+// #182, is no concern). spawn_program confirms the exec, so a failed exec is an error here, not
+// a mysterious exit later.
 ChildProcess start_real_proxy(std::vector<std::string> argv, const SignalParent& fd3,
                               const sigset_t& original_mask) {
-  const std::string what = std::string("error while starting ") + kRealProxy;
-  std::string path;
+  ProgramSpec spec;
+  spec.argv = std::move(argv);
+  spec.setup.pdeathsig = SIGKILL;
+  spec.setup.signal_mask = original_mask;
+  if (fd3.held()) {
+    spec.setup.fds.push_back({SignalParent::kFdNumber, SignalParent::kFdNumber});
+  }
   try {
-    path = look_path(kRealProxy);
+    return spawn_program(spec);
   } catch (const Error& e) {
-    throw e.wrap(what);
+    throw e.wrap(std::string("error while starting ") + kRealProxy);
   }
-  std::vector<std::string> env = current_environment();
-  auto c_argv = c_string_array(argv);
-  auto c_env = c_string_array(env);
-  const pid_t parent = ::getpid();
-  Worker worker = fork_worker(what, [&](int report) {
-    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-    if (::getppid() != parent) {
-      ::_exit(127);  // we died before PDEATHSIG was armed
-    }
-    fd3.keep_on_exec();
-    ::sigprocmask(SIG_SETMASK, &original_mask, nullptr);
-    ::signal(SIGPIPE, SIG_DFL);
-    ::execve(path.c_str(), c_argv.data(), c_env.data());
-    const int err = errno;
-    if (::write(report, &err, sizeof err) < 0) {
-      ::_exit(127);
-    }
-    ::_exit(127);
-  });
-  int err = 0;
-  if (read_full(worker.report.get(), &err, sizeof err) == sizeof err) {
-    worker.process.wait();
-    throw Error(what + ": fork/exec " + path + ": " + errno_text(err));
-  }
-  return std::move(worker.process);
 }
 
 // The port published through the API, removed exactly once however the program ends.
@@ -200,23 +180,12 @@ int run(const Options& options, const std::vector<std::string>& argv, SignalPare
 
 }  // namespace
 
-int main_entry(const std::vector<std::string>& argv) {
+int run_proxy(const Options& options, const std::vector<std::string>& argv) {
   SignalParent fd3 = SignalParent::adopt();  // first, before anything can open an fd
   ::signal(SIGPIPE, SIG_IGN);  // a vanished dockerd makes fd 3 writes fail with EPIPE, as in Go
   log::init("docker-proxy", false);
-  const std::string program = argv.empty() ? "rootlesskit-docker-proxy" : argv[0];
-  Options options;
   try {
-    options = parse_options(argv.empty() ? argv : std::vector(argv.begin() + 1, argv.end()));
-  } catch (const cli::HelpRequested&) {
-    std::cerr << usage_text(program) << std::flush;
-    return 0;
-  } catch (const cli::UsageError& e) {
-    std::cerr << e.what() << '\n' << usage_text(program) << std::flush;
-    return 2;  // Go's flag.ExitOnError
-  }
-  try {
-    return run(options, argv.empty() ? std::vector<std::string>{program} : argv, fd3);
+    return run(options, argv, fd3);
   } catch (const std::exception& e) {
     fd3.report_error(e.what());
     const std::time_t now = std::time(nullptr);

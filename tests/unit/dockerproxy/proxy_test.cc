@@ -2,6 +2,7 @@
 // the test, the program forked (it blocks signals and forks the real proxy, so it gets a process
 // of its own) with fd 3 a pipe the test reads like dockerd, and a fake `docker-proxy` script in a
 // temporary $PATH that records its argv, writes "0\n" to fd 3 and sleeps.
+#include "cli/docker_proxy_flags.h"
 #include "dockerproxy/proxy.h"
 
 #include <fcntl.h>
@@ -67,7 +68,7 @@ class FakeBin {
 
 std::string dir_of(const std::string& socket) { return socket.substr(0, socket.rfind('/')); }
 
-// main_entry(argv) in a forked process: fd 3 is a pipe read here, stderr goes to a file.
+// The program (cli::docker_proxy_main) in a forked process: fd 3 is a pipe read here, stderr goes to a file.
 class ProxyProcess {
  public:
   ProxyProcess(const std::vector<std::string>& args, const std::string& state_dir,
@@ -93,7 +94,7 @@ class ProxyProcess {
       ::setenv("FAKE_PROXY_MODE", mode.c_str(), 1);
       int code = 99;
       try {
-        code = main_entry(argv);
+        code = cli::docker_proxy_main(argv);
       } catch (...) {
       }
       ::_exit(code);

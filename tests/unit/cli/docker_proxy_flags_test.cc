@@ -1,29 +1,29 @@
 // rootlesskit-docker-proxy's command line: Go flag semantics, defaults, errors and usage text as
 // Debian's Go build (rootlesskit 1.1.0) prints them.
-#include "dockerproxy/options.h"
+#include "cli/docker_proxy_flags.h"
 
 #include <gtest/gtest.h>
 
 #include "cli/flagset.h"
 
-namespace rootlesskit::dockerproxy {
+namespace rootlesskit::cli {
 namespace {
 
 using Args = std::vector<std::string>;
 
 std::string usage_error(const Args& args) {
   try {
-    parse_options(args);
-  } catch (const cli::HelpRequested&) {
+    parse_docker_proxy_flags(args);
+  } catch (const HelpRequested&) {
     return "(help)";
-  } catch (const cli::UsageError& e) {
+  } catch (const UsageError& e) {
     return e.what();
   }
   return "(no error)";
 }
 
 TEST(DockerProxyOptions, Defaults) {
-  Options o = parse_options({});
+  dockerproxy::Options o = parse_docker_proxy_flags({});
   EXPECT_EQ(o.container_ip, "");
   EXPECT_EQ(o.container_port, -1);
   EXPECT_EQ(o.host_ip, "");
@@ -32,7 +32,7 @@ TEST(DockerProxyOptions, Defaults) {
 }
 
 TEST(DockerProxyOptions, WhatDockerdPasses) {
-  Options o = parse_options({"-proto", "tcp", "-host-ip", "0.0.0.0", "-host-port", "8080",
+  dockerproxy::Options o = parse_docker_proxy_flags({"-proto", "tcp", "-host-ip", "0.0.0.0", "-host-port", "8080",
                              "-container-ip", "172.17.0.2", "-container-port", "80"});
   EXPECT_EQ(o.proto, "tcp");
   EXPECT_EQ(o.host_ip, "0.0.0.0");
@@ -42,7 +42,7 @@ TEST(DockerProxyOptions, WhatDockerdPasses) {
 }
 
 TEST(DockerProxyOptions, DashesAndEqualsForms) {
-  Options o = parse_options({"--proto=udp", "--host-ip", "::", "-host-port=0x50",
+  dockerproxy::Options o = parse_docker_proxy_flags({"--proto=udp", "--host-ip", "::", "-host-port=0x50",
                              "-container-port", "-5"});
   EXPECT_EQ(o.proto, "udp");
   EXPECT_EQ(o.host_ip, "::");
@@ -51,9 +51,9 @@ TEST(DockerProxyOptions, DashesAndEqualsForms) {
 }
 
 TEST(DockerProxyOptions, LastValueWinsAndFirstNonFlagStops) {
-  Options o = parse_options({"-host-port", "1", "-host-port", "2", "extra", "-bogus"});
+  dockerproxy::Options o = parse_docker_proxy_flags({"-host-port", "1", "-host-port", "2", "extra", "-bogus"});
   EXPECT_EQ(o.host_port, 2);
-  o = parse_options({"--", "-host-port", "3"});
+  o = parse_docker_proxy_flags({"--", "-host-port", "3"});
   EXPECT_EQ(o.host_port, -1);
 }
 
@@ -77,7 +77,7 @@ TEST(DockerProxyOptions, HelpFlagsAreGoErrHelp) {
 }
 
 TEST(DockerProxyOptions, UsageTextMatchesGoFlag) {
-  EXPECT_EQ(usage_text("/usr/bin/rootlesskit-docker-proxy"),
+  EXPECT_EQ(docker_proxy_usage("/usr/bin/rootlesskit-docker-proxy"),
             "Usage of /usr/bin/rootlesskit-docker-proxy:\n"
             "  -container-ip string\n"
             "    \tcontainer ip\n"
@@ -92,4 +92,4 @@ TEST(DockerProxyOptions, UsageTextMatchesGoFlag) {
 }
 
 }  // namespace
-}  // namespace rootlesskit::dockerproxy
+}  // namespace rootlesskit::cli
