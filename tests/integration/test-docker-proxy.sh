@@ -6,8 +6,7 @@
 #   host reaches the fake proxy through the port, SIGINT (and SIGTERM, which upstream leaks)
 #   removes it; --port-driver=slirp4netns: the network driver's child IP, tcp6 discarded with "0";
 # - ours against our rootlesskit --port-driver=none: execs the fake docker-proxy, same argv;
-# - Debian's Go rootlesskit-docker-proxy (and ours) against our rootlesskit --port-driver=builtin,
-#   skipped with a reason while our rootlesskit does not offer that driver yet.
+# - Debian's Go rootlesskit-docker-proxy (and ours) against our rootlesskit --port-driver=builtin.
 source "$(dirname "$0")/lib.sh"
 require_cmd slirp4netns socat jq nsenter
 [[ -x $ROOTLESSCTL ]] || fail "rootlessctl under test not found: ROOTLESSCTL=$ROOTLESSCTL"
@@ -133,11 +132,6 @@ bg_wait "$PROXY_PID"
 stop_instance none "$ours"
 
 # --- Debian's Go rootlesskit-docker-proxy, and ours, against our rootlesskit's builtin driver ---
-rk --net=slirp4netns --disable-host-loopback --port-driver=builtin true
-if ((RC != 0)) && [[ $ERR == *"not available in this build yet"* ]]; then
-  echo "SKIP (part): $TEST_NAME: our rootlesskit has no --port-driver=builtin yet ($ERR)" >&2
-  exit 0
-fi
 start_instance ours-builtin "$ROOTLESSKIT" --net=slirp4netns --disable-host-loopback --port-driver=builtin
 ours=$PARENT
 check_publish ref-on-ours "$REF_PROXY" INT 127.0.0.1
