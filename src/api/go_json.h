@@ -8,7 +8,6 @@
 
 #include <string>
 #include <string_view>
-#include <utility>
 #include <vector>
 
 namespace rootlesskit::api::gojson {
@@ -17,11 +16,17 @@ namespace rootlesskit::api::gojson {
 // "1e2" the way Go does; object members keep input order and duplicates (the last one wins).
 struct Value {
   enum class Kind { null, boolean, number, string, array, object };
+  struct Member;  // not a std::pair: clang refuses a pair of a type not yet complete
   Kind kind = Kind::null;
   bool boolean = false;
   std::string text;  // number literal, or the decoded (UTF-8) string
   std::vector<Value> items;
-  std::vector<std::pair<std::string, Value>> members;
+  std::vector<Member> members;
+};
+
+struct Value::Member {
+  std::string key;
+  Value value;
 };
 
 // json.Decoder.Decode: parses the first JSON value of `input` and ignores what follows it.

@@ -81,7 +81,7 @@ class ValueBuilder {
   bool start_object(std::size_t) { return open(Kind::object); }
   bool start_array(std::size_t) { return open(Kind::array); }
   bool key(std::string& k) {
-    m_stack.back()->members.emplace_back(std::move(k), Value{});
+    m_stack.back()->members.push_back(Value::Member{std::move(k), Value{}});
     return event(ParseState::Event::key, read_offset());
   }
   bool end_object() { return close(); }
@@ -100,8 +100,9 @@ class ValueBuilder {
     return true;
   }
 
-  // The lexer has read one byte past the number; the literal is the number bytes before it (a
-  // number always follows '[', ',', ':', whitespace or the start, none of them number bytes).
+  // The literal text (nlohmann passes it for floats only; Go's errors quote it for any number):
+  // the lexer has read one byte past the number, and the literal is the number bytes before that
+  // (a number always follows '[', ',', ':', whitespace or the start, none of them number bytes).
   bool number() {
     size_t end = read_offset() - 1;
     size_t start = end;
@@ -126,8 +127,8 @@ class ValueBuilder {
       top->items.push_back(std::move(v));
       return &top->items.back();
     }
-    top->members.back().second = std::move(v);
-    return &top->members.back().second;
+    top->members.back().value = std::move(v);
+    return &top->members.back().value;
   }
 
   bool add(Value v, size_t end) {

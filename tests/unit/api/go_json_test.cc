@@ -73,8 +73,8 @@ TEST(GoJson, DecodesStringsLikeGo) {
   EXPECT_EQ(decode_first("\"\xff\"").text, "\xef\xbf\xbd");           // invalid UTF-8
   Value v = decode_first(R"({"a":[1,true,null,"x"],"a":{}})");
   ASSERT_EQ(v.members.size(), 2u);
-  EXPECT_EQ(v.members[0].second.items.size(), 4u);
-  EXPECT_EQ(v.members[0].second.items[2].kind, Value::Kind::null);
+  EXPECT_EQ(v.members[0].value.items.size(), 4u);
+  EXPECT_EQ(v.members[0].value.items[2].kind, Value::Kind::null);
 }
 
 TEST(GoJson, QuoteEscapesLikeGo) {
@@ -153,7 +153,7 @@ TEST(GoJson, SurrogatesAndInvalidUtf8BecomeReplacementCharacters) {
             "a\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd" "b");
   Value key = decode_first("{\"\xff\":1}");
   ASSERT_EQ(key.members.size(), 1u);
-  EXPECT_EQ(key.members[0].first, "\xef\xbf\xbd");
+  EXPECT_EQ(key.members[0].key, "\xef\xbf\xbd");
 }
 
 TEST(GoJson, DepthLimit) {
