@@ -1,5 +1,5 @@
 // Client of the REST API over $STATE/api.sock (upstream pkg/api/client): info plus a PortManager
-// over HTTP. Used by rootlessctl and rootlesskit-docker-proxy, and by embedders; any process.
+// over HTTP. Used by rootlessctl and by embedders; any process.
 #pragma once
 
 #include <chrono>
