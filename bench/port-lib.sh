@@ -127,8 +127,9 @@ rss_kb() {
   for pid; do cat "/proc/$pid/status"; done | awk '/^VmRSS:/ { t += $2 } END { print t + 0 }'
 }
 
-# http_run PORT COUNTER_FILE: prints "req/s mean_ms p99_ms" of one wrk run with a new connection
-# per request; fails if the server accepted fewer connections than wrk completed requests.
+# http_run PORT COUNTER_FILE: prints "req/s mean_ms p99_ms accepts_per_request" of one wrk run
+# with a new connection per request; fails if the server accepted fewer connections than wrk
+# completed requests (wrk kept a connection alive) or more than 1% of the requests failed.
 http_run() {
   local before after out
   before=$(od -An -tu8 "$2" | tr -d ' ')
@@ -138,7 +139,7 @@ http_run() {
   awk -v accepts=$((after - before)) '
     $1 == "wrk-result" {
       if ($2 == 0 || accepts < $2 || $6 > $2 / 100) { printf "wrk: %d requests, %d accepts, %d errors\n", $2, accepts, $6 > "/dev/stderr"; exit 1 }
-      printf "%.0f %.3f %.3f\n", $2 / ($3 / 1e6), $4 / 1000, $5 / 1000; ok = 1 }
+      printf "%.0f %.3f %.3f %.4f\n", $2 / ($3 / 1e6), $4 / 1000, $5 / 1000, accepts / $2; ok = 1 }
     END { exit !ok }' <<<"$out"
 }
 
