@@ -14,6 +14,7 @@
 #include <cstring>
 
 #include "common/error.h"
+#include "common/spawn.h"
 #include "parent/apparmor.h"
 
 namespace rootlesskit::parent {
@@ -39,10 +40,10 @@ namespace {
 struct PreExec {
   char* const* argv;
   char* const* envp;
-  int to_child_read;    // read end of parent->child
-  int from_child_write; // write end of child->parent
-  int target_read;
-  int target_write;
+  int to_child_read;     // read end of parent->child
+  int from_child_write;  // write end of child->parent
+  const FdMapping* pipes;  // both ends at their numbers after any LISTEN_FDS
+  int* scratch;            // 2 slots for install_fds
   int unshare_flags;
   const sigset_t* mask;
 };
@@ -59,16 +60,16 @@ struct PreExec {
   if (n != 1) {
     ::_exit(1);  // the parent gave up (or died) before the ID maps were written
   }
-  // Move the pipe ends above every target number first, so the dup2s below cannot clobber them.
-  int high_read = ::fcntl(p.to_child_read, F_DUPFD_CLOEXEC, p.target_write + 1);
-  int high_write = ::fcntl(p.from_child_write, F_DUPFD_CLOEXEC, p.target_write + 1);
-  if (high_read < 0 || high_write < 0 || ::dup2(high_read, p.target_read) < 0 ||
-      ::dup2(high_write, p.target_write) < 0) {
-    fail_before_exec(p.from_child_write, "failed to pass the pipe fds", errno);
+  // install_fds leaves close-on-exec copies of both ends above the targets: the exec drops them.
+  // Once a dup2 ran, the original number of our write end may hold something else: report on
+  // its copy (scratch[1], made before any dup2) or, after all of them, on its target.
+  size_t failed = 0;
+  if (int err = install_fds(p.pipes, 2, p.scratch, &failed); err != 0) {
+    fail_before_exec(p.scratch[1] >= 0 ? p.scratch[1] : p.from_child_write, "failed to pass the pipe fds", err);
   }
   ::sigprocmask(SIG_SETMASK, p.mask, nullptr);
   ::execve(p.argv[0], p.argv, p.envp);
-  fail_before_exec(high_write, "failed to execute the child", errno);
+  fail_before_exec(p.pipes[1].target, "failed to execute the child", errno);
 }
 
 }  // namespace
@@ -84,8 +85,10 @@ SpawnedChild spawn_child(const SpawnRequest& request) {
   env.push_back(request.pipe_fd_env_key + "=" + std::to_string(target_read) + "," + std::to_string(target_write));
   auto c_argv = c_string_array(argv);
   auto c_env = c_string_array(env);
+  const FdMapping pipes[2] = {{target_read, to_child.read.get()}, {target_write, from_child.write.get()}};
+  int scratch[2] = {-1, -1};
   PreExec pre{c_argv.data(), c_env.data(), to_child.read.get(), from_child.write.get(),
-              target_read, target_write, request.unshare_flags, &request.exec_mask};
+              pipes, scratch, request.unshare_flags, &request.exec_mask};
 
   long pid = ::syscall(SYS_clone, static_cast<unsigned long>(request.clone_flags) | SIGCHLD, nullptr, nullptr,
                        nullptr, nullptr);
@@ -99,7 +102,13 @@ SpawnedChild spawn_child(const SpawnRequest& request) {
   if (pid == 0) {
     run_pre_exec(pre);
   }
-  SpawnedChild child{ChildProcess(static_cast<pid_t>(pid)), std::move(to_child.write), std::move(from_child.read)};
+  ChildProcess process(static_cast<pid_t>(pid));
+  Fd pidfd(static_cast<int>(::syscall(SYS_pidfd_open, process.pid(), 0)));
+  if (!pidfd) {
+    throw errno_error("failed to start the child: pidfd_open");
+  }
+  SpawnedChild child{ChildProcess(process.release(), std::move(pidfd)), std::move(to_child.write),
+                     std::move(from_child.read)};
   // Our copies of the child's ends must go, or a dead child would never show up as EOF (SPEC §3.6).
   return child;
 }
