@@ -306,12 +306,15 @@ END
 
 load=$(cut -d' ' -f1-3 /proc/loadavg)
 ours_note=""
+if awk -v l="${load%% *}" -v n="$(nproc)" 'BEGIN { exit !(l > n) }'; then
+  ours_note=" Other jobs shared the machine (load above the core count): wall-clock figures and ratios are noisy."
+fi
 start_baselines
 for who in ours ref; do
   launch "$who" "$who" builtin || echo "$who: the builtin port driver does not forward; its cells stay empty" >&2
 done
 running ref || fail "Debian's rootlesskit did not forward through its builtin port driver"
-running ours || ours_note=" **Ours did not forward through its builtin port driver in this run: its cells are empty.**"
+running ours || ours_note+=" **Ours did not forward through its builtin port driver in this run: its cells are empty.**"
 for ((round = 1; round <= REPEATS; round++)); do measure_builtin_round "$round"; done
 stop_instance ours
 stop_instance ref
