@@ -34,20 +34,56 @@ std::optional<int> reap(ChildProcess& command, bool reaper) {
   return command_status;
 }
 
-int supervise(ChildProcess& command, const CommandOptions& o, SignalReceiver& signals) {
-  while (true) {
-    ReceivedSignal s = signals.next();
+// Reads the signalfd on the child's loop: forwards signals to COMMAND and reaps; stops the loop
+// once COMMAND's status is known.
+class Supervisor : public IoHandler {
+ public:
+  Supervisor(ChildProcess& command, const CommandOptions& o, SignalReceiver& signals, EventLoop& loop)
+      : m_command(command), m_options(o), m_signals(signals), m_loop(loop) {
+    m_loop.watch(m_signals.fd(), EPOLLIN, this);
+  }
+  ~Supervisor() override { m_loop.unwatch(m_signals.fd(), this); }
+  Supervisor(const Supervisor&) = delete;
+  Supervisor& operator=(const Supervisor&) = delete;
+
+  void on_io(uint32_t) override {
+    while (auto s = m_signals.read()) {
+      handle(*s);
+    }
+  }
+  std::optional<int> status() const { return m_status; }
+
+ private:
+  void handle(const ReceivedSignal& s) {
     if (s.signo == SIGCHLD) {
-      if (auto status = reap(command, o.reaper)) {
-        return *status;
+      if (auto status = reap(m_command, m_options.reaper); status && !m_status) {
+        m_status = status;
+        m_loop.stop();
       }
-    } else if (s.signo == SIGTERM && o.parent_pid != 0 && ::getppid() != o.parent_pid) {
+    } else if (s.signo == SIGTERM && m_options.parent_pid != 0 && ::getppid() != m_options.parent_pid) {
       log::debug("the parent died: killing every descendant");
       kill_descendants(::getpid());
     } else if (should_forward(s)) {
-      command.signal(s.signo);
+      m_command.signal(s.signo);
     }
   }
+
+  ChildProcess& m_command;
+  const CommandOptions& m_options;
+  SignalReceiver& m_signals;
+  EventLoop& m_loop;
+  std::optional<int> m_status;
+};
+
+int supervise(ChildProcess& command, const CommandOptions& o, SignalReceiver& signals, EventLoop& loop) {
+  Supervisor supervisor(command, o, signals, loop);
+  // COMMAND may have exited before the signalfd was watched: its SIGCHLD is pending then, and
+  // the first round reads it.
+  loop.run();
+  if (!supervisor.status()) {
+    throw Error("the child's event loop ended before COMMAND");
+  }
+  return *supervisor.status();
 }
 
 // COMMAND gets PDEATHSIG SIGKILL, the signal mask we had before blocking everything, and every fd
@@ -65,7 +101,7 @@ ProgramSpec command_spec(const CommandOptions& o, const SignalReceiver& signals)
 
 }  // namespace
 
-int run_command(const CommandOptions& o, SignalReceiver& signals) {
+int run_command(const CommandOptions& o, SignalReceiver& signals, EventLoop& loop) {
   const std::string described = "command " + go_slice(o.argv);
   ProgramSpec spec = command_spec(o, signals);
   if (o.reaper && !o.pid_namespace_init) {
@@ -77,7 +113,7 @@ int run_command(const CommandOptions& o, SignalReceiver& signals) {
   } catch (const Error& e) {
     throw e.wrap(described + " exited");
   }
-  int status = supervise(command, o, signals);
+  int status = supervise(command, o, signals, loop);
   if (o.reaper && !o.pid_namespace_init) {
     // Descendants left behind are ours in subreaper mode: end them as a pid namespace would
     // (SPEC §16 #16) instead of leaving orphans.

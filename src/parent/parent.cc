@@ -10,8 +10,6 @@
 #include <algorithm>
 #include <cstdlib>
 
-#include <nlohmann/json.hpp>
-
 #include "api/server.h"
 #include "common/error.h"
 #include "common/event_loop.h"
@@ -118,7 +116,7 @@ void write_id_maps(const SpawnedChild& child, const IdMapPlan& plan) {
 // caller's cleanup then kills the child.
 std::string receive(SpawnedChild& child, SignalReceiver& signals) {
   while (true) {
-    pollfd fds[2] = {{child.from_child.get(), POLLIN, 0}, {signals.fd(), POLLIN, 0}};
+    pollfd fds[2] = {{child.channel.get(), POLLIN, 0}, {signals.fd(), POLLIN, 0}};
     if (::poll(fds, 2, -1) < 0) {
       if (errno == EINTR) {
         continue;
@@ -134,16 +132,14 @@ std::string receive(SpawnedChild& child, SignalReceiver& signals) {
     }
     if (fds[0].revents != 0) {
       std::string body;
-      if (!messages::read_frame(child.from_child.get(), &body)) {
+      if (!messages::receive_message(child.channel.get(), &body)) {
         child_died(child);
       }
-      if (body.find("\"Name\":\"ChildError\"") != std::string::npos) {
-        auto j = nlohmann::json::parse(body, nullptr, false);
-        std::string message = j.is_object() ? j.value("Message", body) : body;
-        if (message.find("permission denied") != std::string::npos) {
+      if (auto message = messages::decode_child_error(body)) {
+        if (message->find("permission denied") != std::string::npos) {
           warn_if_apparmor_restricts_userns();
         }
-        throw Error(message);
+        throw Error(*message);
       }
       return body;
     }
@@ -155,7 +151,7 @@ std::string receive(SpawnedChild& child, SignalReceiver& signals) {
 void send(SpawnedChild& child, const std::string& body) {
   log::debug("Sending {}", body);
   try {
-    messages::write_frame(child.to_child.get(), body);
+    messages::send_message(child.channel.get(), body);
   } catch (const Error&) {
     child_died(child);
   }
@@ -321,11 +317,15 @@ int run(const Options& o) {
   raise_nofile_limit();
   server.start(api::listen_unix(state.file(state_file_api_sock)));
   log::debug("listening on {}", state.file(state_file_api_sock));
-  api_and_ports.run_in_background();
   // The last message lets COMMAND start: api.sock already answers and the -p ports are open
-  // when it runs (upstream races both).
+  // when it runs (upstream races both). After it, the channel belongs to the port driver (its
+  // requests were queued until now) or is closed.
   send(child, messages::encode(port_message));
-  child.to_child.reset();
+  if (o.port_driver && o.port_driver->uses_child_channel()) {
+    o.port_driver->attach_child(std::move(child.channel));
+  }
+  child.channel.reset();
+  api_and_ports.run_in_background();
   log::debug("waiting for the child to exit");
   int status = supervise(child, signals, o.network_driver.get());
   log::debug("child exited: {}", describe_wait_status(status));
