@@ -88,8 +88,10 @@ TcpRelay::TcpRelay(EventLoop& loop, PipePool& pipes, Fd client, Fd child, std::s
       m_download(std::make_unique<Direction>(Direction{m_child.get(), m_client.get(), {}})) {}
 
 TcpRelay::~TcpRelay() {
-  for (Side* side : {m_client.get(), m_child.get()}) {
-    m_loop.unwatch(side->fd.get(), side);
+  if (!m_finished) {
+    for (Side* side : {m_client.get(), m_child.get()}) {
+      m_loop.unwatch(side->fd.get(), side);
+    }
   }
 }
 
@@ -133,7 +135,10 @@ void TcpRelay::pump(Direction& d) {
     if (d.eof) {
       if (!d.done) {
         d.done = true;
-        ::shutdown(d.to->fd.get(), SHUT_WR);
+        Direction& other = &d == m_upload.get() ? *m_download : *m_upload;
+        if (!other.done) {
+          ::shutdown(d.to->fd.get(), SHUT_WR);  // half-close; when both are done, close() says it
+        }
       }
       if (m_upload->done && m_download->done) {
         finish();
