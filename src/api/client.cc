@@ -21,7 +21,7 @@ namespace rootlesskit::api {
 namespace {
 
 // upstream httputil.HTTPStatusErrorBodyMaxLength
-constexpr size_t kErrorBodyMax = 64 * 1024;
+constexpr size_t error_body_max = 64 * 1024;
 
 // Go's url.Error operation name: "Get", "Post", "Delete".
 std::string go_op(std::string_view method) {
@@ -46,8 +46,8 @@ struct HttpAnswer {
 
 // upstream httputil.HTTPStatusError.Error()
 Error status_error(const HttpAnswer& answer) {
-  std::string body = answer.body.substr(0, kErrorBodyMax);
-  if (!body.empty() && body.size() < kErrorBodyMax) {
+  std::string body = answer.body.substr(0, error_body_max);
+  if (!body.empty() && body.size() < error_body_max) {
     if (auto message = error_message_from_json(body)) {
       return Error(*message);
     }

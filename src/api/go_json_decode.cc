@@ -18,7 +18,7 @@ namespace {
 
 // Go allows 10000 levels. We stop at 1000: the Value tree is freed recursively, and a server
 // thread's stack is not the place for a hostile request's nesting. The message is Go's.
-constexpr size_t kMaxDepth = 1000;
+constexpr size_t max_depth = 1000;
 
 // A char pointer that records how far nlohmann's lexer has read: its SAX events carry no
 // positions. The lexer reads one byte at a time and never backs up (it keeps an "unget" byte).
@@ -137,7 +137,7 @@ class ValueBuilder {
   }
 
   bool open(Kind kind) {
-    if (m_stack.size() == kMaxDepth) {
+    if (m_stack.size() == max_depth) {
       m_state.depth_exceeded = true;
       return false;
     }

@@ -12,7 +12,7 @@
 namespace rootlesskit::api::gojson {
 namespace {
 
-constexpr std::string_view kReplacementChar = "\xEF\xBF\xBD";  // U+FFFD in UTF-8
+constexpr std::string_view replacement_char = "\xEF\xBF\xBD";  // U+FFFD in UTF-8
 
 // The value of the four hex digits at in[i], or -1.
 int hex4_at(std::string_view in, size_t i) {
@@ -83,8 +83,8 @@ size_t copy_string(std::string_view in, size_t i, PreparedInput& p) {
     }
     size_t len = 1;
     if (decode_utf8_rune(in, i, &len) < 0) {
-      out.append(kReplacementChar);
-      note_rewrite(p, kReplacementChar.size(), i, 1);
+      out.append(replacement_char);
+      note_rewrite(p, replacement_char.size(), i, 1);
     } else {
       out.append(in.substr(i, len));
     }

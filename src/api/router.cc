@@ -12,7 +12,7 @@
 namespace rootlesskit::api {
 namespace {
 
-constexpr std::string_view kPortsPrefix = "/v1/ports/";
+constexpr std::string_view ports_prefix = "/v1/ports/";
 
 HttpReply json_reply(int status, std::string body) {
   return HttpReply{status, "application/json", std::move(body), false};
@@ -44,8 +44,8 @@ HttpReply Router::handle(std::string_view method, std::string_view path, std::st
     }
     return method == "POST" ? post_port(body) : method_not_allowed();
   }
-  if (path.starts_with(kPortsPrefix)) {
-    std::string_view id = path.substr(kPortsPrefix.size());
+  if (path.starts_with(ports_prefix)) {
+    std::string_view id = path.substr(ports_prefix.size());
     // gorilla/mux's {id} is one non-empty path segment.
     if (!id.empty() && id.find('/') == std::string_view::npos) {
       return method == "DELETE" ? delete_port(id) : method_not_allowed();

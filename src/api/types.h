@@ -10,11 +10,9 @@
 #include <vector>
 
 #include "port/driver.h"
+#include "rootlesskit/state_files.h"
 
 namespace rootlesskit::api {
-
-// REST API version (not the implementation version).
-inline constexpr const char* kApiVersion = "1.1.1";
 
 struct NetworkDriverInfo {
   std::string driver;            // "driver", always
@@ -28,7 +26,7 @@ struct NetworkDriverInfo {
 using PortDriverInfo = port::DriverInfo;
 
 struct Info {
-  std::string api_version = kApiVersion;  // "apiVersion"
+  std::string api_version = rootlesskit::api_version;  // "apiVersion": of the REST API, not ours
   std::string version;                    // "version": implementation version
   std::string state_dir;                  // "stateDir"
   int child_pid = 0;                      // "childPID"
