@@ -72,3 +72,23 @@ ctl() { run "$ROOTLESSCTL" --socket "$STATE/api.sock" "$@"; }
 # fd_count PID / rss_kib PID: the parent's open fds and resident memory.
 fd_count() { find "/proc/$1/fd" -mindepth 1 -maxdepth 1 2>/dev/null | wc -l; }
 rss_kib() { awk '$1 == "VmRSS:" { print $2 }' "/proc/$1/status"; }
+
+# leftovers: prints "PID EXE" for every rootlesskit or slirp4netns process that this test
+# started (it inherited this test's TMPDIR), whatever became of its parent.
+leftovers() {
+  local p exe
+  for p in $(pgrep -u "$(id -u)" -x 'rootlesskit|exe|slirp4netns'); do
+    exe=$(readlink "/proc/$p/exe" 2>/dev/null) || continue
+    [[ $exe == "$ROOTLESSKIT" || $exe == "$REF_ROOTLESSKIT" || $exe == */slirp4netns ]] || continue
+    tr '\0' '\n' <"/proc/$p/environ" 2>/dev/null | grep -qxF "TMPDIR=$TMPDIR" && echo "$p $exe"
+  done
+  return 0
+}
+# wait_for_no_leftovers WHAT: until no process of leftovers is alive.
+wait_for_no_leftovers() {
+  local deadline=$((SECONDS + ${2:-$WAIT_TIMEOUT}))
+  while [[ -n $(leftovers) ]]; do
+    ((SECONDS < deadline)) || fail "processes left $1: $(leftovers | tr '\n' ' ')"
+    sleep 0.02
+  done
+}
