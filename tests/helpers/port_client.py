@@ -7,7 +7,8 @@
     port_client.py many HOST PORT COUNT            COUNT short connections, one after another
     port_client.py hold HOST PORT COUNT READY      COUNT echo connections open at once; each one
                                                    echoed a byte; READY written then, all closed
-                                                   when READY.stop appears
+                                                   when READY.stop appears; fails as soon as the
+                                                   other side closes one
     port_client.py upload HOST PORT READY          streams zeros to an echo listener forever,
                                                    reading the echo back; READY after 1 MiB
     port_client.py download HOST PORT READY        reads from a zero listener forever, slowly
@@ -17,6 +18,7 @@ Failures print "error: <errno name or what went wrong>" and exit 1, so that a te
 """
 import errno
 import os
+import select
 import socket
 import sys
 import time
@@ -81,7 +83,9 @@ def hold(host, port, count, ready):
             raise ValueError("no echo on a held connection")
     open(ready, "w").close()
     while not os.path.exists(ready + ".stop"):
-        time.sleep(0.02)
+        for c in select.select(conns, [], [], 0.02)[0]:
+            if not c.recv(1):  # raises on a reset
+                raise ConnectionError(errno.ECONNABORTED, "a held connection was closed")
     for c in conns:
         c.close()
     return f"held {count}"
