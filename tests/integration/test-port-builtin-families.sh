@@ -3,7 +3,7 @@
 # inside listens on several loopback addresses and tags each answer with the listener that
 # answered, so every case checks both ends:
 # - host side: v4 and v6 listeners (127.0.0.1, ::1); `tcp` on 0.0.0.0 or an empty IP is
-#   dual-stack (an IPv6 client to ::1 is accepted), tcp4 is v4-only, tcp6 v6-only, a tcp4 and
+#   dual-stack (an IPv6 client to ::1 is accepted), so is `tcp` on [::], tcp4 is v4-only, tcp6 v6-only, a tcp4 and
 #   a tcp6 port on the same number at once; udp dual-stack and udp6;
 # - child side: the child IP when given (v6-to-v4 `[::1]:P:127.0.0.1:80`, v4-to-v6
 #   `127.0.0.1:P:[::1]:80`), else the parent IP (`[::1]` dials ::1 inside, `[::]` the v6
@@ -14,11 +14,11 @@ source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/port_lib.sh"
 
 [[ -n $(ip -6 addr show dev lo 2>/dev/null) ]] || skip "the host has no IPv6 on lo"
-for v in v4 v6 any empty tcp4 tcp6 v6to4 v4to6 same lo2 udp udp6; do
+for v in v4 v6 any v6any empty tcp4 tcp6 v6to4 v4to6 same lo2 udp udp6; do
   declare "p_$v=$(free_port)"
 done
 # shellcheck disable=SC2154 # p_* are declared above
-specs="127.0.0.1:$p_v4:80/tcp,[::1]:$p_v6:80/tcp,0.0.0.0:$p_any:80/tcp,:$p_empty:80/tcp"
+specs="127.0.0.1:$p_v4:80/tcp,[::1]:$p_v6:80/tcp,0.0.0.0:$p_any:80/tcp,:$p_empty:80/tcp,[::]:$p_v6any:80/tcp"
 specs+=",0.0.0.0:$p_tcp4:80/tcp4,[::]:$p_tcp6:80/tcp6,[::1]:$p_v6to4:127.0.0.1:80/tcp"
 specs+=",127.0.0.1:$p_v4to6:[::1]:80/tcp,0.0.0.0:$p_same:81/tcp4,[::]:$p_same:81/tcp6"
 specs+=",127.0.0.2:$p_lo2:80/tcp,:$p_udp:81/udp,[::1]:$p_udp6:81/udp6"
@@ -44,6 +44,8 @@ check v6 tcp ::1 "$p_v6" "$v6 ::1"
 check v6 probe 127.0.0.1 "$p_v6" "$refused"
 check any tcp 127.0.0.1 "$p_any" "$v4 127.0.0.1"
 check any tcp ::1 "$p_any" "$v4 127.0.0.1"
+check v6any tcp 127.0.0.1 "$p_v6any" "$v6 ::1"
+check v6any tcp ::1 "$p_v6any" "$v6 ::1"
 check empty tcp 127.0.0.1 "$p_empty" "$v4 127.0.0.1"
 check empty tcp ::1 "$p_empty" "$v4 127.0.0.1"
 check tcp4 tcp 127.0.0.1 "$p_tcp4" "$v4 127.0.0.1"

@@ -4,7 +4,8 @@
 # repeated) and through `rootlessctl add-ports`; `remove-ports` closes the listener at once;
 # COMMAND finds every -p port open when it starts (it connects to them through slirp's
 # 10.0.2.2, the host's loopback, before its own servers exist); a port whose child side refuses
-# resets the client; 4 MiB both ways through an echo server arrive intact.
+# resets the client; 4 MiB both ways through an echo server arrive intact; removing a port
+# also ends the connections open through it.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/port_lib.sh"
 require_cmd socat cmp jq
@@ -89,20 +90,27 @@ assert_rc 0 "list-ports"
 assert_eq 8 "$(grep -c . <<<"$OUT")" "rows of list-ports (header and seven ports)"
 assert_contains "$OUT" "$(printf '5     tcp      127.0.0.1    %-14s           80           ' "$p_add_tcp")"
 
-# remove-ports: the listeners are closed when it returns.
-ctl remove-ports 5 6 1
+# remove-ports: the listeners are closed when it returns, and so are the connections.
+bg hold python3 "$PORT_CLIENT" hold 127.0.0.1 "$p_echo" 2 "$T/held"
+hold=$BG_PID
+_poll "connections held through the echo port" "$WAIT_TIMEOUT" eval '[[ -e $T/held ]] || ! pid_alive $hold'
+[[ -e $T/held ]] || fail "holding connections through the echo port: $(cat "$T/hold.out")"
+ctl remove-ports 5 6 1 4
 assert_rc 0 "remove-ports"
-assert_eq $'5\n6\n1' "$OUT" "ids printed by remove-ports"
+assert_eq $'5\n6\n1\n4' "$OUT" "ids printed by remove-ports"
+bg_wait "$hold" 5
+assert_eq "error: ECONNABORTED" "$(<"$T/hold.out")" "a connection through a removed port"
+
 expect_answer "TCP after remove-ports" probe 127.0.0.1 "$p_add_tcp" "error: ECONNREFUSED"
 expect_answer "TCP -p port after remove-ports" probe 127.0.0.1 "$p_tcp" "error: ECONNREFUSED"
 no_listener "$p_add_udp" || fail "UDP port $p_add_udp still bound after remove-ports: $(ss -Huln "sport = :$p_add_udp")"
 expect_answer "the other -p port stays" tcp 127.0.0.1 "$p_tcp2" still "tcp:127.0.0.1:80 127.0.0.1 still"
 ctl list-ports --json
-assert_eq "2 3 4 7" "$(jq -r .id <<<"$OUT" | tr '\n' ' ' | sed 's/ $//')" "ids left"
+assert_eq "2 3 7" "$(jq -r .id <<<"$OUT" | tr '\n' ' ' | sed 's/ $//')" "ids left"
 
 touch "$READY.stop"
 bg_wait "$PARENT"
 assert_eq 0 "$BG_RC" "exit code; stderr: $(cat "$T/rk.err")"
-for p in "$p_tcp2" "$p_udp" "$p_echo" "$p_refused"; do
+for p in "$p_tcp2" "$p_udp" "$p_refused"; do
   no_listener "$p" || fail "port $p still bound after rootlesskit exited"
 done
