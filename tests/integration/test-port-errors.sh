@@ -49,6 +49,14 @@ start_fails "127.0.0.1:$busy:80/tcp" "failed to expose port {tcp 127.0.0.1 $busy
 start_fails "[::1]:$p:80/tcp4" "failed to expose port {tcp4 ::1 $p 80 }: listen tcp4: address ::1: no suitable address found"
 no_listener "$p" || fail "port $p bound after the failed starts"
 
+# The capability advice is for the rootlesskit binary only (upstream looks at argv[0]'s base
+# name: programs that embed it cannot use a file capability of theirs the same way).
+ln -s "$ROOTLESSKIT" "$T/embedder"
+run "$T/embedder" --net=slirp4netns --disable-host-loopback --port-driver=builtin -p 127.0.0.1:80:80/tcp true
+assert_rc 1 "privileged port under another name"
+assert_eq "[rootlesskit:parent] error: failed to expose port {tcp 127.0.0.1 80 80 }: ${privileged/, or set CAP_NET_BIND_SERVICE on rootlesskit binary/}" \
+  "$(grep -v 'level=warning' <<<"$ERR")" "privileged port under another name"
+
 # --- through the API ---
 start_server api "$ROOTLESSKIT" --net=slirp4netns --disable-host-loopback --port-driver=builtin \
   -p "127.0.0.1:$p:80/tcp" -- tcp:127.0.0.1:80
