@@ -17,14 +17,15 @@ source "$(dirname "$0")/port_lib.sh"
 for v in v4 v6 any v6any empty tcp4 tcp6 v6to4 v4to6 same lo2 udp udp6; do
   declare "p_$v=$(free_port)"
 done
-# shellcheck disable=SC2154 # p_* are declared above
-specs="127.0.0.1:$p_v4:80/tcp,[::1]:$p_v6:80/tcp,0.0.0.0:$p_any:80/tcp,:$p_empty:80/tcp,[::]:$p_v6any:80/tcp"
-specs+=",0.0.0.0:$p_tcp4:80/tcp4,[::]:$p_tcp6:80/tcp6,[::1]:$p_v6to4:127.0.0.1:80/tcp"
-specs+=",127.0.0.1:$p_v4to6:[::1]:80/tcp,0.0.0.0:$p_same:81/tcp4,[::]:$p_same:81/tcp6"
-specs+=",127.0.0.2:$p_lo2:80/tcp,:$p_udp:81/udp,[::1]:$p_udp6:81/udp6"
+# shellcheck disable=SC2154 # p_* are declared by the loop above
+{
+  specs="127.0.0.1:$p_v4:80/tcp,[::1]:$p_v6:80/tcp,0.0.0.0:$p_any:80/tcp,:$p_empty:80/tcp,[::]:$p_v6any:80/tcp"
+  specs+=",0.0.0.0:$p_tcp4:80/tcp4,[::]:$p_tcp6:80/tcp6,[::1]:$p_v6to4:127.0.0.1:80/tcp"
+  specs+=",127.0.0.1:$p_v4to6:[::1]:80/tcp,0.0.0.0:$p_same:81/tcp4,[::]:$p_same:81/tcp6"
+  specs+=",127.0.0.2:$p_lo2:80/tcp,:$p_udp:81/udp,[::1]:$p_udp6:81/udp6"
+}
 start_server families "$ROOTLESSKIT" --net=slirp4netns --disable-host-loopback --port-driver=builtin -p "$specs" -- \
   tcp:127.0.0.1:80 "tcp:[::1]:80" tcp:127.0.0.2:80 tcp:127.0.0.1:81 "tcp:[::1]:81" udp:127.0.0.1:81 "udp:[::1]:81"
-families=$PARENT
 
 v4=tcp:127.0.0.1:80 v6="tcp:[::1]:80"
 refused="error: ECONNREFUSED"

@@ -60,7 +60,6 @@ assert_eq "[rootlesskit:parent] error: failed to expose port {tcp 127.0.0.1 80 8
 # --- through the API ---
 start_server api "$ROOTLESSKIT" --net=slirp4netns --disable-host-loopback --port-driver=builtin \
   -p "127.0.0.1:$p:80/tcp" -- tcp:127.0.0.1:80
-api=$PARENT
 # add_fails SPEC MESSAGE
 add_fails() {
   ctl add-ports "$1"

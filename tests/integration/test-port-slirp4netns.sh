@@ -21,7 +21,6 @@ p_tcp=$(free_port) p_udp=$(free_port) p_add=$(free_port) p_ip=$(free_port) p_add
 # clients on the host's loopback (the same with Debian's rootlesskit; TCP is not affected).
 start_server slirp "$ROOTLESSKIT" --net=slirp4netns --port-driver=slirp4netns \
   -p "127.0.0.1:$p_tcp:80/tcp,127.0.0.1:$p_udp:81/udp" -- tcp:0.0.0.0:80 udp:0.0.0.0:81
-slirp=$PARENT
 
 expect_answer "TCP through -p" tcp 127.0.0.1 "$p_tcp" hi "tcp:0.0.0.0:80 10.0.2.2 hi"
 expect_answer "UDP through -p" udp 127.0.0.1 "$p_udp" hi "udp:0.0.0.0:81 10.0.2.2 hi"
