@@ -7,13 +7,15 @@ Each SPEC is PROTO:ADDRESS:PORT with PROTO tcp (answers one line "<tag> <peer ip
 connection, then closes) or udp (answers each datagram with "<tag> <peer ip> <datagram>"), where
 <tag> is PROTO:ADDRESS:PORT so that a test sees which listener answered. Two TCP kinds keep
 connections open, for the long-connection tests: echo (sends back what it reads, until EOF) and
-zero (writes zeros until the peer goes). Writes READY_FILE once every listener is up, then serves
+zero (writes zeros until the peer goes); reset closes each connection with a reset (RST) once
+it has read something. Writes READY_FILE once every listener is up, then serves
 until STOP_FILE (READY_FILE + ".stop") appears. No forking: the tests run thousands of
 connections; echo and zero connections are served without blocking.
 """
 import os
 import selectors
 import socket
+import struct
 import sys
 
 
@@ -105,6 +107,15 @@ def accept_stream(sel, listener, kind):
         conn, _ = listener.accept()
     except BlockingIOError:
         return
+    if kind == "reset":
+        conn.settimeout(5)
+        try:
+            conn.recv(1)
+            conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        except OSError:
+            pass
+        conn.close()
+        return
     Stream(sel, conn, kind)
 
 
@@ -129,7 +140,7 @@ def main():
         for key, mask in sel.select(timeout=0.05):
             if isinstance(key.data, Stream):
                 key.data.on_ready(mask)
-            elif key.data.startswith(("echo:", "zero:")):
+            elif key.data.startswith(("echo:", "zero:", "reset:")):
                 accept_stream(sel, key.fileobj, key.data.split(":", 1)[0])
             elif key.fileobj.type == socket.SOCK_STREAM:
                 serve_tcp(sel, key.fileobj, key.data)

@@ -4,14 +4,15 @@
 # repeated) and through `rootlessctl add-ports`; `remove-ports` closes the listener at once;
 # COMMAND finds every -p port open when it starts (it connects to them through slirp's
 # 10.0.2.2, the host's loopback, before its own servers exist); a port whose child side refuses
-# resets the client; 4 MiB both ways through an echo server arrive intact; removing a port
+# resets the client, and so does a server's reset; 4 MiB both ways through an echo server arrive
+# intact; removing a port
 # also ends the connections open through it.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/port_lib.sh"
 require_cmd socat cmp jq
 
 p_tcp=$(free_port) p_udp=$(free_port) p_tcp2=$(free_port) p_echo=$(free_port)
-p_add_tcp=$(free_port) p_add_udp=$(free_port) p_refused=$(free_port) p_none=$(free_port)
+p_add_tcp=$(free_port) p_add_udp=$(free_port) p_refused=$(free_port) p_none=$(free_port) p_reset=$(free_port)
 
 # COMMAND's first steps, before port_server.py: a listener on 127.0.0.1:80 (only the kernel's
 # backlog answers), then a TCP connection to every -p TCP port through 10.0.2.2, which
@@ -46,8 +47,8 @@ STATE=$T/state
 READY=$T/server.ready
 bg rk "$ROOTLESSKIT" --state-dir="$STATE" --net=slirp4netns --port-driver=builtin \
   -p "127.0.0.1:$p_tcp:80/tcp,127.0.0.1:$p_udp:81/udp" -p "127.0.0.1:$p_tcp2:80/tcp" \
-  -p "127.0.0.1:$p_echo:82/tcp" \
-  sh -c 'python3 "$1" "$2" "$3" "$4" "$5" "$6" && exec python3 "$7" "$8" tcp:127.0.0.1:80 udp:127.0.0.1:81 echo:127.0.0.1:82' \
+  -p "127.0.0.1:$p_echo:82/tcp" -p "127.0.0.1:$p_reset:83/tcp" \
+  sh -c 'python3 "$1" "$2" "$3" "$4" "$5" "$6" && exec python3 "$7" "$8" tcp:127.0.0.1:80 udp:127.0.0.1:81 echo:127.0.0.1:82 reset:127.0.0.1:83' \
   sh "$T/startup.py" "$T/startup.out" "$p_udp" "$p_tcp" "$p_tcp2" "$p_none" "$PORT_SERVER" "$READY"
 PARENT=$BG_PID
 _poll "port_server.py" "$WAIT_TIMEOUT" eval '[[ -e $READY ]] || ! pid_alive $PARENT'
@@ -68,7 +69,8 @@ assert_rc 0 "list-ports --json"
 assert_eq "{\"id\":1,\"spec\":{\"proto\":\"tcp\",\"parentIP\":\"127.0.0.1\",\"parentPort\":$p_tcp,\"childPort\":80}}
 {\"id\":2,\"spec\":{\"proto\":\"udp\",\"parentIP\":\"127.0.0.1\",\"parentPort\":$p_udp,\"childPort\":81}}
 {\"id\":3,\"spec\":{\"proto\":\"tcp\",\"parentIP\":\"127.0.0.1\",\"parentPort\":$p_tcp2,\"childPort\":80}}
-{\"id\":4,\"spec\":{\"proto\":\"tcp\",\"parentIP\":\"127.0.0.1\",\"parentPort\":$p_echo,\"childPort\":82}}" "$OUT" "-p ports"
+{\"id\":4,\"spec\":{\"proto\":\"tcp\",\"parentIP\":\"127.0.0.1\",\"parentPort\":$p_echo,\"childPort\":82}}
+{\"id\":5,\"spec\":{\"proto\":\"tcp\",\"parentIP\":\"127.0.0.1\",\"parentPort\":$p_reset,\"childPort\":83}}" "$OUT" "-p ports"
 
 # Bytes both ways, with the half-close passed on: socat sends the file, shuts down its write
 # side, and gets everything echoed before the server's EOF.
@@ -80,24 +82,26 @@ cmp "$T/blob" "$T/blob.back" || fail "4 MiB through the echo port came back diff
 # add-ports, then traffic; ids go on from the -p ones.
 ctl add-ports "127.0.0.1:$p_add_tcp:80/tcp" "127.0.0.1:$p_add_udp:81/udp" "127.0.0.1:$p_refused:99/tcp"
 assert_rc 0 "add-ports"
-assert_eq $'5\n6\n7' "$OUT" "ids printed by add-ports"
+assert_eq $'6\n7\n8' "$OUT" "ids printed by add-ports"
 expect_answer "TCP through add-ports" tcp 127.0.0.1 "$p_add_tcp" added "tcp:127.0.0.1:80 127.0.0.1 added"
 expect_answer "UDP through add-ports" udp 127.0.0.1 "$p_add_udp" added "udp:127.0.0.1:81 127.0.0.1 added"
 # Nothing listens on 99 inside: the client is accepted, then reset (upstream: closed silently).
 expect_answer "a port whose child side refuses" tcp 127.0.0.1 "$p_refused" x "error: ECONNRESET"
+# A reset from the server reaches the client as a reset.
+expect_answer "a reset from the server" tcp 127.0.0.1 "$p_reset" x "error: ECONNRESET"
 ctl list-ports
 assert_rc 0 "list-ports"
-assert_eq 8 "$(grep -c . <<<"$OUT")" "rows of list-ports (header and seven ports)"
-assert_contains "$OUT" "$(printf '5     tcp      127.0.0.1    %-14s           80           ' "$p_add_tcp")"
+assert_eq 9 "$(grep -c . <<<"$OUT")" "rows of list-ports (header and eight ports)"
+assert_contains "$OUT" "$(printf '6     tcp      127.0.0.1    %-14s           80           ' "$p_add_tcp")"
 
 # remove-ports: the listeners are closed when it returns, and so are the connections.
 bg hold python3 "$PORT_CLIENT" hold 127.0.0.1 "$p_echo" 2 "$T/held"
 hold=$BG_PID
 _poll "connections held through the echo port" "$WAIT_TIMEOUT" eval '[[ -e $T/held ]] || ! pid_alive $hold'
 [[ -e $T/held ]] || fail "holding connections through the echo port: $(cat "$T/hold.out")"
-ctl remove-ports 5 6 1 4
+ctl remove-ports 6 7 1 4
 assert_rc 0 "remove-ports"
-assert_eq $'5\n6\n1\n4' "$OUT" "ids printed by remove-ports"
+assert_eq $'6\n7\n1\n4' "$OUT" "ids printed by remove-ports"
 bg_wait "$hold" 5
 assert_eq "error: ECONNABORTED" "$(<"$T/hold.out")" "a connection through a removed port"
 
@@ -106,7 +110,7 @@ expect_answer "TCP -p port after remove-ports" probe 127.0.0.1 "$p_tcp" "error: 
 no_listener "$p_add_udp" || fail "UDP port $p_add_udp still bound after remove-ports: $(ss -Huln "sport = :$p_add_udp")"
 expect_answer "the other -p port stays" tcp 127.0.0.1 "$p_tcp2" still "tcp:127.0.0.1:80 127.0.0.1 still"
 ctl list-ports --json
-assert_eq "2 3 7" "$(jq -r .id <<<"$OUT" | tr '\n' ' ' | sed 's/ $//')" "ids left"
+assert_eq "2 3 5 8" "$(jq -r .id <<<"$OUT" | tr '\n' ' ' | sed 's/ $//')" "ids left"
 
 touch "$READY.stop"
 bg_wait "$PARENT"
