@@ -5,8 +5,7 @@
 # COMMAND finds every -p port open when it starts (it connects to them through slirp's
 # 10.0.2.2, the host's loopback, before its own servers exist); a port whose child side refuses
 # resets the client, and so does a server's reset; 4 MiB both ways through an echo server arrive
-# intact; removing a port
-# also ends the connections open through it.
+# intact; removing a port also ends the connections open through it.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/port_lib.sh"
 require_cmd socat cmp jq
