@@ -12,7 +12,7 @@ source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/port_lib.sh"
 [[ -x $REF_ROOTLESSKIT && -x $REF_ROOTLESSCTL ]] || fail "Debian's rootlesskit not found: scripts/install-deps.sh installs it"
 
-pa=$(free_port) pb=$(free_port) pc=$(free_port) pd=$(free_port)
+pa=$(free_port) pb=$(free_port) pc=$(free_port) pd=$(free_port) pe=$(free_port) pf=$(free_port)
 specs=("127.0.0.1:$pa:80/tcp" "[::1]:$pb:127.0.0.1:81/udp" "[::1]:$pd:127.255.255.254:8080/tcp6")
 spec_json="127.0.0.1:$pc:127.0.0.1:80/tcp4"
 
@@ -45,6 +45,10 @@ session_builtin() {
   step list-ports --json
   step remove-ports 2
   step remove-ports 9 4
+  # IPv4-mapped addresses are IPv4 to Go: a v4 listener, no tcp6, the v4 address in errors.
+  step add-ports "[::ffff:127.0.0.1]:$pe:80/tcp"
+  step add-ports "[::ffff:127.0.0.1]:$pf:80/tcp6"
+  step add-ports "[::ffff:127.0.0.1]:$pa:80/tcp"
   step list-ports
   step list-ports --json
 }
@@ -74,6 +78,7 @@ pairing() {
   session_builtin >"$T/$3.txt"
   expect_answer "TCP through an added port ($3)" tcp 127.0.0.1 "$pa" "$3" "tcp:127.0.0.1:80 127.0.0.1 $3"
   expect_answer "TCP4 through an added port ($3)" tcp 127.0.0.1 "$pc" "$3" "tcp:127.0.0.1:80 127.0.0.1 $3"
+  expect_answer "TCP through a v4-mapped port ($3)" tcp 127.0.0.1 "$pe" "$3" "tcp:127.0.0.1:80 127.0.0.1 $3"
   stop_server "$3"
 }
 # pairing_slirp4netns SERVER CLIENT NAME: the same with --port-driver=slirp4netns.
