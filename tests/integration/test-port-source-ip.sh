@@ -4,7 +4,8 @@
 # client as 127.0.0.1; with --source-ip-transparent=false every client is 127.0.0.1; without
 # iptables in PATH the child says so with upstream's text and the parent falls back. The
 # routing/iptables set-up happens once, in the child's namespace. Also the child's dial target
-# for a parent IP that is an address of the host: 127.0.0.1 inside.
+# for a parent IP that is an address of the host: 127.0.0.1 inside. The same with --detach-netns
+# (the set-up and the dials happen in the detached namespace).
 # Non-loopback clients need addresses of our own: everything runs in a sandbox, an outer
 # user+network namespace (as in test-net-pasta-loopback.sh) whose only links are lo and a veth
 # pair with documentation addresses (198.51.100.0/24, 2001:db8::/64) on one end, so that a
@@ -27,7 +28,8 @@ for l in rk0 rk1; do ip link set "$l" addrgenmode none; ip link set "$l" up; don
 for a in 198.51.100.1/24 198.51.100.2/24; do ip addr add "$a" dev rk0; done
 for a in 2001:db8::1/64 2001:db8::2/64; do ip addr add "$a" dev rk0 nodad; done
 
-# case NAME PATH FLAGS...: rootlesskit with FLAGS and four ports; COMMAND serves them, then
+# case NAME PATH FLAGS...: rootlesskit with FLAGS and four ports; COMMAND serves them (inside
+# $ROOTLESSKIT_STATE_DIR/netns with --detach-netns), then
 # counts the transparency rules of its namespace (iptables, ip6tables, ip rule, ip -6 rule:
 # one CONNMARK and one MARK rule, one fwmark rule each when set up). Prints "NAME <what>:
 # <answer>" lines.
@@ -39,8 +41,10 @@ case_() {
     --port-driver=builtin "$@" \
     -p 0.0.0.0:8080:80/tcp -p "[2001:db8::1]:8082:[::1]:82/tcp" -p 198.51.100.1:8081:81/tcp \
     -p 198.51.100.1:8083:81/udp \
-    sh -c 'python3 "$1" "$2" tcp:0.0.0.0:80 tcp:127.0.0.1:81 "tcp:[::1]:82" udp:127.0.0.1:81
-      m() { "$@" | grep -c -e "--set-xmark 0x64" -e "fwmark 0x64"; }
+    sh -c 'in=""
+      [ -e "$ROOTLESSKIT_STATE_DIR/netns" ] && in="nsenter --net=$ROOTLESSKIT_STATE_DIR/netns"
+      $in python3 "$1" "$2" tcp:0.0.0.0:80 tcp:127.0.0.1:81 "tcp:[::1]:82" udp:127.0.0.1:81
+      m() { $in "$@" | grep -c -e "--set-xmark 0x64" -e "fwmark 0x64"; }
       echo "rules $(m /usr/sbin/iptables -t mangle -S) $(m /usr/sbin/ip6tables -t mangle -S) $(m /usr/sbin/ip rule) $(m /usr/sbin/ip -6 rule)" >"$2.rules"' \
     sh "$server" "$dir/ready" 2>"$dir/$name.err" &
   pid=$!
@@ -65,6 +69,7 @@ print(s.recv(100).decode())' 2>&1)"
 case_ default "$PATH"
 case_ false "$PATH" --source-ip-transparent=false
 case_ no-iptables /usr/bin:/bin
+case_ detached "$PATH" --detach-netns
 OUTER
 
 bg outer timeout -k 5 120 unshare --user --net --keep-caps bash "$T/outer.sh" "$ROOTLESSKIT" "$PORT_SERVER" \
@@ -75,13 +80,14 @@ bg_wait "$outer" 120
 out=$(cat "$T/outer.out")
 assert_eq 0 "$BG_RC" "exit code of the sandbox; stdout: [$out]; stderr: $(cat "$T/outer.err")"
 
-assert_eq "default v4: tcp:0.0.0.0:80 198.51.100.2 a
+want_default="default v4: tcp:0.0.0.0:80 198.51.100.2 a
 default v4-again: tcp:0.0.0.0:80 198.51.100.2 b
 default v6: tcp:[::1]:82 2001:db8::2 c
 default host-address: tcp:127.0.0.1:81 198.51.100.2 d
 default loopback: tcp:0.0.0.0:80 127.0.0.1 e
 default udp: udp:127.0.0.1:81 127.0.0.1 f
-default rules 2 2 1 1" "$(grep '^default ' <<<"$out")" "transparent (default)"
+default rules 2 2 1 1"
+assert_eq "$want_default" "$(grep '^default ' <<<"$out")" "transparent (default)"
 assert_not_contains "$(<"$T/default.err")" "source IP transparent" "warnings with iptables available"
 
 assert_eq "false v4: tcp:0.0.0.0:80 127.0.0.1 a
@@ -99,6 +105,8 @@ no-iptables host-address: tcp:127.0.0.1:81 127.0.0.1 d
 no-iptables loopback: tcp:0.0.0.0:80 127.0.0.1 e
 no-iptables udp: udp:127.0.0.1:81 127.0.0.1 f
 no-iptables rules 0 0 0 0" "$(grep '^no-iptables' <<<"$out")" "without iptables"
+assert_eq "${want_default//default/detached}" "$(grep '^detached ' <<<"$out")" "transparent with --detach-netns"
+
 err=$(<"$T/no-iptables.err")
 assert_contains "$err" 'level=warning msg="[rootlesskit:child ] source IP transparent: iptables not found, disabling: exec: \"iptables\": executable file not found in $PATH"' \
   "warning without iptables"
