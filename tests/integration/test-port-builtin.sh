@@ -111,6 +111,17 @@ expect_answer "the other -p port stays" tcp 127.0.0.1 "$p_tcp2" still "tcp:127.0
 ctl list-ports --json
 assert_eq "2 3 5 8" "$(jq -r .id <<<"$OUT" | tr '\n' ' ' | sed 's/ $//')" "ids left"
 
+# The same port again and again, TCP and UDP on one number: the listener is free at once after
+# remove-ports (even with a connection just closed), ids are never reused.
+for id in 9 11 13; do
+  ctl add-ports "127.0.0.1:$p_add_tcp:80/tcp" "127.0.0.1:$p_add_tcp:81/udp"
+  assert_eq "$id"$'\n'$((id + 1)) "$OUT" "ids of the re-added ports"
+  expect_answer "TCP through re-added port $id" tcp 127.0.0.1 "$p_add_tcp" "r$id" "tcp:127.0.0.1:80 127.0.0.1 r$id"
+  expect_answer "UDP through re-added port $id" udp 127.0.0.1 "$p_add_tcp" "r$id" "udp:127.0.0.1:81 127.0.0.1 r$id"
+  ctl remove-ports "$id" $((id + 1))
+  assert_rc 0 "remove-ports $id"
+done
+
 touch "$READY.stop"
 bg_wait "$PARENT"
 assert_eq 0 "$BG_RC" "exit code; stderr: $(cat "$T/rk.err")"
