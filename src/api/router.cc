@@ -6,7 +6,7 @@
 #include <algorithm>
 #include <limits>
 
-#include "api/go_json.h"
+#include "common/strings.h"
 #include "common/error.h"
 
 namespace rootlesskit::api {
@@ -99,7 +99,7 @@ HttpReply Router::delete_port(std::string_view id_text) {
   }
   long long id = 0;
   try {
-    id = gojson::atoi(id_text);
+    id = go_atoi(id_text);
   } catch (const Error& e) {
     return error_reply(400, "bad id " + std::string(id_text) + ": " + e.what());
   }

@@ -5,14 +5,15 @@
 # are added and removed. After each load the parent's fd count and RSS return to where they
 # were: the only slack is what the driver keeps on purpose, bounded: the pool of unconnected
 # sockets made in the child's namespace (refilled in batches: up to 32 per family and type, one
-# family/type here; connector.h) and idle splice pipes (at most 64; tcp_relay.cc), plus the
-# allocator keeping freed memory after the warm-up (RSS).
+# family/type here; connector.h) and idle splice pipes (at most 16, two fds each;
+# tcp_relay.cc), plus the allocator keeping freed memory after the warm-up (RSS).
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/port_lib.sh"
 require_cmd curl jq
 
 socket_pool=32 # Connector::Options::pool_target
-fd_slack=$((socket_pool + 8))
+idle_pipes=16  # max_idle_pipes in tcp_relay.cc
+fd_slack=$((socket_pool + 2 * idle_pipes + 8))
 rss_slack_kib=1024
 
 p_short=$(free_port) p_echo=$(free_port) p_zero=$(free_port)

@@ -14,7 +14,9 @@
 namespace rootlesskit::port::builtin {
 namespace {
 
-constexpr size_t max_idle_pipes = 64;
+// Idle pipes kept for reuse. Their buffers count against the user's pipe quota
+// (fs.pipe-user-pages-soft, 64 MiB by default; past it new pipes get one page), so keep few.
+constexpr size_t max_idle_pipes = 16;
 // Per splice call; the kernel moves at most what the pipe holds.
 constexpr size_t splice_chunk = 1 << 20;
 // splice calls per direction and wake-up, so that one fast connection cannot starve the rest.
@@ -79,10 +81,11 @@ struct TcpRelay::Direction {
   bool starved = false;  // no pipe could be made (out of fds): retried on a timer
 };
 
-TcpRelay::TcpRelay(EventLoop& loop, PipePool& pipes, Fd client, Fd child, Done done)
+TcpRelay::TcpRelay(EventLoop& loop, PipePool& pipes, Fd client, Fd child, std::string label, Done done)
     : m_loop(loop),
       m_pipes(pipes),
       m_done(std::move(done)),
+      m_label(std::move(label)),
       m_client(std::make_unique<Side>(*this, std::move(client))),
       m_child(std::make_unique<Side>(*this, std::move(child))),
       m_upload(std::make_unique<Direction>(Direction{m_client.get(), m_child.get(), {}})),
@@ -127,7 +130,7 @@ void TcpRelay::pump(Direction& d) {
       if (n < 0 && errno == EAGAIN) {
         return;  // `to` is full: EPOLLOUT resumes
       }
-      reset_both();  // the receiver is gone (EPIPE, ECONNRESET)
+      reset_both(errno);  // the receiver is gone (EPIPE, ECONNRESET)
       return;
     }
     if (d.pipe) {
@@ -158,7 +161,7 @@ void TcpRelay::pump(Direction& d) {
       d.pipe.reset();
       return;
     } else if (errno != EINTR) {
-      reset_both();  // ECONNRESET: pass the reset on
+      reset_both(errno);  // ECONNRESET, or a refused connect on the child's side: pass it on
       return;
     }
   }
@@ -217,7 +220,8 @@ void TcpRelay::update_interest() {
   }
 }
 
-void TcpRelay::reset_both() {
+void TcpRelay::reset_both(int err) {
+  log::debug("port/builtin: {}: {} connection: {}", m_label, m_upload->in_pipe + m_download->in_pipe == 0 ? "reset" : "reset with bytes in flight", errno_text(err));
   set_reset_on_close(m_client->fd.get());
   set_reset_on_close(m_child->fd.get());
   finish();

@@ -7,6 +7,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "common/event_loop.h"
@@ -42,7 +43,8 @@ class TcpRelay {
   // the relay's own handler is still on the stack).
   using Done = std::function<void()>;
 
-  TcpRelay(EventLoop& loop, PipePool& pipes, Fd client, Fd child, Done done);
+  // `label` names the connection in debug lines.
+  TcpRelay(EventLoop& loop, PipePool& pipes, Fd client, Fd child, std::string label, Done done);
   ~TcpRelay();  // unwatches and closes both sockets (FIN, not reset)
   TcpRelay(const TcpRelay&) = delete;
   TcpRelay& operator=(const TcpRelay&) = delete;
@@ -60,12 +62,13 @@ class TcpRelay {
   bool take_pipe(Direction& d);
   void retry_starved();
   void update_interest();
-  void reset_both();
+  void reset_both(int err);
   void finish();
 
   EventLoop& m_loop;
   PipePool& m_pipes;
   Done m_done;
+  std::string m_label;
   std::unique_ptr<Side> m_client;
   std::unique_ptr<Side> m_child;
   std::unique_ptr<Direction> m_upload;    // client -> child
