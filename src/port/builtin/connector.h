@@ -80,8 +80,9 @@ class Connector {
   void send(const std::string& body);
   void flush();
   void on_channel();
-  void on_sockets(const SocketsMessage& m, std::vector<Fd> fds);
-  void on_dial(const DialMessage& m, std::vector<Fd> fds);
+  void pause_refills();
+  void on_sockets(const SocketsMessage& m, std::vector<Fd> fds, bool fds_lost);
+  void on_dial(const DialMessage& m, std::vector<Fd> fds, bool fds_lost);
   void on_transparent(const TransparentMessage& m);
   void on_channel_closed();
 
@@ -95,6 +96,8 @@ class Connector {
   Ticket m_next_ticket = 1;
   std::map<Ticket, Pending> m_pending;
   std::map<std::pair<int, SocketType>, Pool> m_pools;
+  EventLoop::TimerId m_refill_timer = 0;  // set while refills pause (the parent is out of fds)
+  bool m_fds_lost_warned = false;
 
   enum class Transparency { unknown, setting_up, ready, unavailable };
   Transparency m_transparency = Transparency::unknown;

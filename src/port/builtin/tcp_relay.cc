@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 
 #include <cerrno>
+#include <chrono>
 
 #include "common/error.h"
 #include "common/log.h"
@@ -20,6 +21,8 @@ constexpr size_t max_idle_pipes = 16;
 constexpr size_t splice_chunk = 1 << 20;
 // splice calls per direction and wake-up, so that one fast connection cannot starve the rest.
 constexpr int splice_budget = 16;
+// How soon a direction that found no fd for its pipe tries again.
+constexpr std::chrono::milliseconds starved_retry{50};
 
 void set_reset_on_close(int fd) {
   linger l{1, 0};
@@ -52,12 +55,12 @@ void PipePool::give(Pipe pipe) {
 
 class TcpRelay::Side : public IoHandler {
  public:
-  Side(TcpRelay& relay, Fd fd) : m_relay(relay), fd(std::move(fd)) {}
-  void on_io(uint32_t events) override {
-    if (events & (EPOLLIN | EPOLLHUP | EPOLLERR)) {
+  Side(TcpRelay& relay, Fd socket) : m_relay(relay), fd(std::move(socket)) {}
+  void on_io(uint32_t ready) override {
+    if (ready & (EPOLLIN | EPOLLHUP | EPOLLERR)) {
       m_relay.pump(m_relay.direction_from(*this));
     }
-    if (events & (EPOLLOUT | EPOLLHUP | EPOLLERR)) {
+    if (ready & (EPOLLOUT | EPOLLHUP | EPOLLERR)) {
       m_relay.pump(m_relay.direction_to(*this));
     }
     m_relay.update_interest();
@@ -73,8 +76,9 @@ struct TcpRelay::Direction {
   Side* to;
   std::optional<PipePool::Pipe> pipe;
   size_t in_pipe = 0;
-  bool eof = false;   // `from` reached EOF
-  bool done = false;  // the EOF was passed on
+  bool eof = false;      // `from` reached EOF
+  bool done = false;     // the EOF was passed on
+  bool starved = false;  // no pipe could be made (out of fds): retried on a timer
 };
 
 TcpRelay::TcpRelay(EventLoop& loop, PipePool& pipes, Fd client, Fd child, std::string label, Done done)
@@ -88,6 +92,9 @@ TcpRelay::TcpRelay(EventLoop& loop, PipePool& pipes, Fd client, Fd child, std::s
       m_download(std::make_unique<Direction>(Direction{m_child.get(), m_client.get(), {}})) {}
 
 TcpRelay::~TcpRelay() {
+  if (m_retry_timer != 0) {
+    m_loop.cancel(m_retry_timer);
+  }
   if (!m_finished) {
     for (Side* side : {m_client.get(), m_child.get()}) {
       m_loop.unwatch(side->fd.get(), side);
@@ -145,7 +152,9 @@ void TcpRelay::pump(Direction& d) {
       }
       return;
     }
-    d.pipe = m_pipes.take();
+    if (!take_pipe(d)) {
+      return;
+    }
     ssize_t n = ::splice(d.from->fd.get(), nullptr, d.pipe->write.get(), nullptr, splice_chunk,
                          SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
     if (n > 0) {
@@ -163,13 +172,43 @@ void TcpRelay::pump(Direction& d) {
   }
 }
 
+// Out of fds (RLIMIT_NOFILE) no pipe can be made: the direction stops reading (epoll would
+// report the socket readable again at once) and retries shortly, when connections may have
+// closed. The bytes wait in the socket buffers; TCP flow control slows the sender meanwhile.
+bool TcpRelay::take_pipe(Direction& d) {
+  try {
+    d.pipe = m_pipes.take();
+    return true;
+  } catch (const Error& e) {
+    if (!d.starved) {
+      log::debug("port/builtin: relay: {}; retrying in {} ms", e.what(), starved_retry.count());
+    }
+    d.starved = true;
+    if (m_retry_timer == 0) {
+      m_retry_timer = m_loop.after(starved_retry, [this] { retry_starved(); });
+    }
+    return false;
+  }
+}
+
+void TcpRelay::retry_starved() {
+  m_retry_timer = 0;
+  for (Direction* d : {m_upload.get(), m_download.get()}) {
+    if (d->starved && !m_finished) {
+      d->starved = false;
+      pump(*d);
+    }
+  }
+  update_interest();
+}
+
 void TcpRelay::update_interest() {
   if (m_finished) {
     return;
   }
   auto wanted = [](const Direction& out_of, const Direction& into) {
     uint32_t events = 0;
-    if (!out_of.eof && out_of.in_pipe == 0) {
+    if (!out_of.eof && out_of.in_pipe == 0 && !out_of.starved) {
       events |= EPOLLIN;
     }
     if (into.in_pipe > 0) {

@@ -25,7 +25,7 @@ class PipePool {
   };
   // `pipe_size`: F_SETPIPE_SZ for new pipes (0: the kernel's default).
   explicit PipePool(int pipe_size = 0) : m_pipe_size(pipe_size) {}
-  // Throws Error (e.g. EMFILE).
+  // Throws Error (e.g. EMFILE: the relay then waits and retries).
   Pipe take();
   // An empty pipe back for reuse.
   void give(Pipe pipe);
@@ -59,6 +59,8 @@ class TcpRelay {
   Direction& direction_from(const Side& side);
   Direction& direction_to(const Side& side);
   void pump(Direction& d);
+  bool take_pipe(Direction& d);
+  void retry_starved();
   void update_interest();
   void reset_both(int err);
   void finish();
@@ -72,6 +74,7 @@ class TcpRelay {
   std::unique_ptr<Direction> m_upload;    // client -> child
   std::unique_ptr<Direction> m_download;  // child -> client
   bool m_finished = false;
+  EventLoop::TimerId m_retry_timer = 0;  // set while a direction waits for a pipe
 };
 
 }  // namespace rootlesskit::port::builtin
