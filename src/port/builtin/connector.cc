@@ -134,7 +134,7 @@ void Connector::refill(int family, SocketType type) {
   int have = static_cast<int>(pool.sockets.size()) + pool.requested;
   int want = m_options.pool_target + static_cast<int>(pool.waiting.size());
   if (m_channel_closed || m_refill_timer != 0 ||
-      have > m_options.pool_target / 2 + static_cast<int>(pool.waiting.size())) {
+      have > m_options.pool_target * 3 / 4 + static_cast<int>(pool.waiting.size())) {
     return;
   }
   int count = std::min(want - have, static_cast<int>(messages::max_fds_per_packet));

@@ -32,7 +32,9 @@ class Connector {
 
   struct Options {
     bool connect_from_parent = true;  // false: always ask the child to dial (upstream's path)
-    int pool_target = 32;             // sockets kept ready per family and type
+    // Sockets kept ready per family and type; a refill is asked for below 3/4 of it, so that
+    // a burst of connections does not wait for the child (one round trip per batch).
+    int pool_target = 64;
   };
 
   Connector(EventLoop& loop, Options options);

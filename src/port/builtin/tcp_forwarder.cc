@@ -33,7 +33,7 @@ void reset(Fd& fd) {
 class TcpForwarder::Acceptor : public IoHandler {
  public:
   explicit Acceptor(TcpForwarder& f) : m_forwarder(f) {}
-  void on_io(uint32_t) override { m_forwarder.accept_all(); }
+  void on_io(uint32_t) override { m_forwarder.accept_one(); }
 
  private:
   TcpForwarder& m_forwarder;
@@ -78,9 +78,10 @@ class TcpForwarder::Connection {
     // The relay starts while connect() may still be in progress: bytes for the child wait in
     // their pipe until it is writable, and a refused connect shows as an error on it, which
     // resets the client. On loopback the connection is up by the time connect() returns.
-    std::string label = m_forwarder.m_settings.label + " (client " + m_peer.to_string() + ")";
-    m_relay = std::make_unique<TcpRelay>(m_loop, m_forwarder.m_pipes, std::move(m_client), std::move(socket),
-                                         std::move(label), [this] { m_forwarder.close(m_self); });
+    m_relay = std::make_unique<TcpRelay>(
+        m_loop, m_forwarder.m_pipes, std::move(m_client), std::move(socket),
+        [this] { return m_forwarder.m_settings.label + " (client " + m_peer.to_string() + ")"; },
+        [this] { m_forwarder.close(m_self); });
     m_relay->start();
   }
 
@@ -122,27 +123,28 @@ TcpForwarder::~TcpForwarder() {
   }
 }
 
-void TcpForwarder::accept_all() {
-  // A bounded batch per wake-up keeps the other ports and connections served.
-  for (int i = 0; i < 64; ++i) {
-    sockaddr_storage peer{};
-    socklen_t len = sizeof peer;
-    int fd = ::accept4(m_listener.get(), reinterpret_cast<sockaddr*>(&peer), &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
-    if (fd < 0) {
-      if (errno == EINTR || errno == ECONNABORTED) {
-        continue;
-      }
-      if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
-        // Out of fds: the listener would stay readable and spin the loop. Wait a little;
-        // meanwhile clients queue in the backlog.
-        log::warn("port/builtin: {}: accept: {}", m_settings.label, errno_text(errno));
-        pause_accepting();
-      }
-      return;
-    }
-    m_connections.push_back(std::make_unique<Connection>(*this, Fd(fd), SocketAddress::from_raw(peer, len)));
-    m_connections.back()->start(std::prev(m_connections.end()));
+void TcpForwarder::accept_one() {
+  // One connection per wake-up: the listener stays readable while more wait (level-triggered
+  // epoll), so the next round takes the next one, between the other ports' and connections'
+  // events; and the common case needs no accept() that only says EAGAIN.
+  sockaddr_storage peer{};
+  socklen_t len = sizeof peer;
+  int fd;
+  while ((fd = ::accept4(m_listener.get(), reinterpret_cast<sockaddr*>(&peer), &len, SOCK_NONBLOCK | SOCK_CLOEXEC)) <
+             0 &&
+         errno == EINTR) {
   }
+  if (fd < 0) {
+    if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
+      // Out of fds: the listener would stay readable and spin the loop. Wait a little;
+      // meanwhile clients queue in the backlog.
+      log::warn("port/builtin: {}: accept: {}", m_settings.label, errno_text(errno));
+      pause_accepting();
+    }
+    return;  // EAGAIN, or ECONNABORTED (that client is gone)
+  }
+  m_connections.push_back(std::make_unique<Connection>(*this, Fd(fd), SocketAddress::from_raw(peer, len)));
+  m_connections.back()->start(std::prev(m_connections.end()));
 }
 
 void TcpForwarder::pause_accepting() {

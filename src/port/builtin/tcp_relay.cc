@@ -81,11 +81,11 @@ struct TcpRelay::Direction {
   bool starved = false;  // no pipe could be made (out of fds): retried on a timer
 };
 
-TcpRelay::TcpRelay(EventLoop& loop, PipePool& pipes, Fd client, Fd child, std::string label, Done done)
+TcpRelay::TcpRelay(EventLoop& loop, PipePool& pipes, Fd client, Fd child, Describe describe, Done done)
     : m_loop(loop),
       m_pipes(pipes),
       m_done(std::move(done)),
-      m_label(std::move(label)),
+      m_describe(std::move(describe)),
       m_client(std::make_unique<Side>(*this, std::move(client))),
       m_child(std::make_unique<Side>(*this, std::move(child))),
       m_upload(std::make_unique<Direction>(Direction{m_client.get(), m_child.get(), {}})),
@@ -226,7 +226,11 @@ void TcpRelay::update_interest() {
 }
 
 void TcpRelay::reset_both(int err) {
-  log::debug("port/builtin: {}: {} connection: {}", m_label, m_upload->in_pipe + m_download->in_pipe == 0 ? "reset" : "reset with bytes in flight", errno_text(err));
+  if (log::debug_enabled()) {
+    bool in_flight = m_upload->in_pipe + m_download->in_pipe > 0;
+    log::debug("port/builtin: {}: {}: {}", m_describe(), in_flight ? "reset with bytes in flight" : "reset",
+               errno_text(err));
+  }
   set_reset_on_close(m_client->fd.get());
   set_reset_on_close(m_child->fd.get());
   finish();

@@ -43,8 +43,10 @@ class TcpRelay {
   // the relay's own handler is still on the stack).
   using Done = std::function<void()>;
 
-  // `label` names the connection in debug lines.
-  TcpRelay(EventLoop& loop, PipePool& pipes, Fd client, Fd child, std::string label, Done done);
+  // Names the connection in debug lines; called only when one is written.
+  using Describe = std::function<std::string()>;
+
+  TcpRelay(EventLoop& loop, PipePool& pipes, Fd client, Fd child, Describe describe, Done done);
   ~TcpRelay();  // unwatches and closes both sockets (FIN, not reset)
   TcpRelay(const TcpRelay&) = delete;
   TcpRelay& operator=(const TcpRelay&) = delete;
@@ -68,7 +70,7 @@ class TcpRelay {
   EventLoop& m_loop;
   PipePool& m_pipes;
   Done m_done;
-  std::string m_label;
+  Describe m_describe;
   std::unique_ptr<Side> m_client;
   std::unique_ptr<Side> m_child;
   std::unique_ptr<Direction> m_upload;    // client -> child
