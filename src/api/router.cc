@@ -19,7 +19,8 @@ HttpReply json_reply(int status, std::string body) {
 }
 
 // Upstream sends `{"message":...}\n`; it labels it text/plain only because it sets the header
-// too late (SPEC §16 #8), so we say application/json. Clients only read the body.
+// too late (upstream pkg/httputil/httputil.go, WriteError), so we say application/json. Clients
+// only read the body.
 HttpReply error_reply(int status, std::string_view message) {
   return json_reply(status, error_body(message));
 }
@@ -70,7 +71,7 @@ HttpReply Router::get_ports() {
   }
   try {
     std::vector<PortStatus> ports = m_ports->list_ports();
-    // Upstream's order is random (a Go map, SPEC §16 #5); sorted is friendlier and compatible.
+    // Upstream's order is random (a Go map); sorted is friendlier and compatible.
     std::sort(ports.begin(), ports.end(),
               [](const PortStatus& a, const PortStatus& b) { return a.id < b.id; });
     return json_reply(200, to_json(ports));
