@@ -72,7 +72,7 @@ std::string escaped_rune(long long cp) {
     case '\v': return "\\v";
     default: break;
   }
-  char buf[16];
+  char buf[32];  // room for any 64-bit value, although runes are at most 0x10FFFF
   if (cp < ' ' || cp == 0x7f) {
     std::snprintf(buf, sizeof buf, "\\x%02llx", cp);
   } else if (cp < 0x10000) {
