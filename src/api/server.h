@@ -1,5 +1,5 @@
 // The REST API server on $STATE/api.sock: HTTP/1.1 over a unix stream socket, upstream's routes
-// (router.h). Runs in the parent (host namespaces) on the parent's event-loop thread, beside the
+// (router.h). Runs in the parent (host namespaces) on the parent's event loop, beside the
 // port drivers it calls.
 #pragma once
 

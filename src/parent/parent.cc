@@ -26,6 +26,7 @@
 #include "parent/preflight.h"
 #include "parent/spawn.h"
 #include "parent/state_dir.h"
+#include "parent/supervisor.h"
 #include "subid/subid.h"
 
 extern char** environ;
@@ -187,24 +188,6 @@ api::Info make_info(const Options& o, const StateDir& state, pid_t child_pid) {
   return info;
 }
 
-// Returns the child's wait status. A network helper that dies (slirp4netns, ...) ends the run
-// with an error: COMMAND would otherwise go on without a network. Unwinding kills the child.
-int supervise(SpawnedChild& child, SignalReceiver& signals, network::ParentDriver* network) {
-  while (true) {
-    ReceivedSignal s = signals.next();
-    if (s.signo == SIGCHLD) {
-      if (auto status = child.process.try_wait()) {
-        return *status;
-      }
-      if (auto helper_exit = network != nullptr ? network->reap_exited_helper() : std::nullopt) {
-        throw Error(*helper_exit);
-      }
-    } else if (should_forward(s)) {
-      child.process.signal(s.signo);
-    }
-  }
-}
-
 // --detach-netns: the child bind-mounted the netns on STATE/netns in its own mount namespace;
 // the parent reaches it through the child's root (as upstream pkg/parent/parent.go does).
 std::string detached_netns_path(const Options& o, const StateDir& state, pid_t child_pid) {
@@ -258,32 +241,32 @@ void publish_ports(port::ParentDriver& driver, const std::vector<port::Spec>& sp
   }
 }
 
-// Stops the API server and the port driver on the loop thread (on every exit path), then
-// joins it.
-class ApiAndPorts {
- public:
-  ApiAndPorts(EventLoop& loop, api::Server& server, port::ParentDriver* ports)
-      : m_loop(loop), m_server(server), m_ports(ports) {}
-  ApiAndPorts(const ApiAndPorts&) = delete;
-  ApiAndPorts& operator=(const ApiAndPorts&) = delete;
-  ~ApiAndPorts() { stop(); }
-  void run_in_background() { m_thread = std::make_unique<LoopThread>(m_loop); }
-  void stop() {
-    m_loop.call([this] {
-      m_server.stop();
-      if (m_ports != nullptr) {
-        m_ports->stop();
-      }
-    });
-    m_thread.reset();
+// Stops the API server and the port driver on every way out (their listeners close here).
+struct ApiAndPortsCleanup {
+  api::Server& server;
+  port::ParentDriver* ports;
+  ~ApiAndPortsCleanup() {
+    server.stop();
+    if (ports != nullptr) {
+      ports->stop();
+    }
   }
-
- private:
-  EventLoop& m_loop;
-  api::Server& m_server;
-  port::ParentDriver* m_ports;
-  std::unique_ptr<LoopThread> m_thread;
 };
+
+// Runs the parent's event loop on this thread until the child exits: the API, the port
+// driver and the supervision of the child share it. Returns the child's wait status.
+int serve_until_child_exits(EventLoop& loop, SpawnedChild& child, SignalReceiver& signals,
+                            network::ParentDriver* network) {
+  Supervisor supervisor(loop, signals, child.process, network);
+  loop.run();
+  if (!supervisor.failure().empty()) {
+    throw Error(supervisor.failure());
+  }
+  if (!supervisor.child_status()) {
+    throw Error("the parent's event loop ended before the child");
+  }
+  return *supervisor.child_status();
+}
 
 }  // namespace
 
@@ -307,7 +290,7 @@ int run(const Options& o) {
 
   EventLoop loop;
   api::Server server(loop, [&] { return make_info(o, state, child.process.pid()); }, o.port_driver.get());
-  ApiAndPorts api_and_ports(loop, server, o.port_driver.get());
+  ApiAndPortsCleanup api_and_ports{server, o.port_driver.get()};
   messages::PortDriverCompleted port_message;
   if (o.port_driver) {
     o.port_driver->start(loop, port_child_context(o, state, child.process.pid(), net));
@@ -326,11 +309,9 @@ int run(const Options& o) {
     o.port_driver->attach_child(std::move(child.channel));
   }
   child.channel.reset();
-  api_and_ports.run_in_background();
   log::debug("waiting for the child to exit");
-  int status = supervise(child, signals, o.network_driver.get());
+  int status = serve_until_child_exits(loop, child, signals, o.network_driver.get());
   log::debug("child exited: {}", describe_wait_status(status));
-  api_and_ports.stop();
   if (status != 0) {
     throw Error("child exited: " + describe_wait_status(status), exit_code_of(status));
   }

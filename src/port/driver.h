@@ -1,7 +1,7 @@
 // Port driver roles, as upstream splits them (pkg/port/port.go): the parent half publishes
 // ports on the host (the REST API's /v1/ports calls it through Manager), the child half, if
 // any, serves it from inside the child's namespaces. Threads: every method of a parent half runs
-// on the parent's event-loop thread (docs/ARCHITECTURE.md, "Threads"); a child half runs on the
+// on the parent's event loop (docs/ARCHITECTURE.md, "Threads"); a child half runs on the
 // child's main thread beside COMMAND's supervision.
 #pragma once
 

@@ -1,5 +1,5 @@
 // Incremental HTTP/1.x request parser for the REST API on api.sock. Pure (no I/O), so it is unit
-// tested and fuzzed on its own. Runs on the parent's event-loop thread.
+// tested and fuzzed on its own. Runs on the parent's event loop.
 #pragma once
 
 #include <cstddef>

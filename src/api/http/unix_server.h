@@ -2,7 +2,7 @@
 // connections, keep-alive and pipelining, deadlines for idle and slow clients, and a cap on
 // connections that evicts idle ones first, so no client can lock the API out. Enough for the
 // REST API, without a TLS-capable HTTP library (and its ~9 ms of dynamic loading) in every
-// rootlesskit start. Runs on the parent's event-loop thread.
+// rootlesskit start. Runs on the parent's event loop (its main thread).
 #pragma once
 
 #include <chrono>

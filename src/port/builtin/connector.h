@@ -4,7 +4,7 @@
 // target is): no round trip to the child per connection, unlike upstream's per-connection
 // `.bp.sock` request. Fallbacks: if the parent cannot connect such a socket, the child dials
 // (one round trip); for IP_TRANSPARENT the child first sets up its policy routing (once).
-// Runs on the parent's event-loop thread.
+// Runs on the parent's event loop.
 #pragma once
 
 #include <cstdint>

@@ -1,5 +1,5 @@
 // The builtin driver's parent half: the port table (upstream's ids and messages), one forwarder
-// per port, the Connector into the child's namespace. Runs on the parent's event-loop thread.
+// per port, the Connector into the child's namespace. Runs on the parent's event loop.
 #include <cerrno>
 #include <variant>
 

@@ -1,5 +1,5 @@
 // The socat port driver's parent half: the port table (upstream's ids and messages) and one
-// Supervisor per port. Runs on the parent's event-loop thread.
+// Supervisor per port. Runs on the parent's event loop.
 #include "port/socat/socat.h"
 
 #include <fcntl.h>

@@ -2,7 +2,7 @@
 // Per published port one supervised `socat` in the host's network namespace listens on the parent
 // address; for each connection (or UDP peer) it runs `nsenter` into the child's user and network
 // namespaces, where a second socat connects to the child port. Parent half only, on the parent's
-// event-loop thread. See docs/port.md.
+// event loop. See docs/port.md.
 #pragma once
 
 #include <sys/types.h>

@@ -1,5 +1,5 @@
 // Supervision of one socat of the socat port driver: spawn, readiness, exit watch, back-off
-// restart, kill. Parent, on the event-loop thread.
+// restart, kill. Parent, on the event loop.
 #include "port/socat/supervisor.h"
 
 #include <dirent.h>

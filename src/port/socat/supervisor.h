@@ -1,7 +1,7 @@
 // One supervised socat of the socat port driver (upstream pkg/port/socat portRoutine): started in
 // a process group of its own with stdin on /dev/null and its output logged at debug level,
 // restarted with back-off whenever it dies, killed with its whole group on stop. Parent, on the
-// event-loop thread (or on the thread that sets the loop up before it runs: the -p ports).
+// event loop (or on the thread that sets the loop up before it runs: the -p ports).
 #pragma once
 
 #include <sys/types.h>
