@@ -112,7 +112,13 @@ std::string go_quote(std::string_view s) {
   return out;
 }
 
-std::string go_slice(const std::vector<std::string>& items) { return "[" + join(items, " ") + "]"; }
+std::string go_slice(const std::vector<std::string>& items) {
+  // Not `"[" + join(...)`: GCC 12 warns about it (-Wrestrict, a false positive, GCC PR 105329).
+  std::string out = "[";
+  out += join(items, " ");
+  out += ']';
+  return out;
+}
 
 std::optional<bool> parse_go_bool(std::string_view s) {
   if (s == "1" || s == "t" || s == "T" || s == "TRUE" || s == "true" || s == "True") {

@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
+#include <utility>
 #include <iterator>
 
 #include "common/error.h"
@@ -27,7 +28,14 @@ std::string describe(const Range& range) {
 std::string describe_go(const std::vector<Range>& ranges) {
   std::vector<std::string> items;
   for (const auto& r : ranges) {
-    items.push_back("{" + std::to_string(r.start) + " " + std::to_string(r.count) + "}");
+    // Appended piece by piece: GCC 12 warns (-Wrestrict, a false positive, GCC PR 105329)
+    // about `"literal" + std::string&&`.
+    std::string item = "{";
+    item += std::to_string(r.start);
+    item += ' ';
+    item += std::to_string(r.count);
+    item += '}';
+    items.push_back(std::move(item));
   }
   return go_slice(items);
 }
