@@ -14,16 +14,19 @@ find_package(Threads REQUIRED)
 pkg_check_modules(LIBCAP REQUIRED IMPORTED_TARGET libcap)
 
 # fmt and spdlog without their shared libraries: each exec of rootlesskit (parent, then child)
-# would otherwise load and relocate libfmt.so and libspdlog.so. fmt's compiled part is built
-# into rootlesskit_lib by src/common/fmt_impl.cc (what libfmt.so holds); spdlog is used
-# header-only, by src/common/log.cc alone. Both use Debian's headers.
+# would otherwise load and relocate libfmt.so, libspdlog.so and with them libstdc++.so. Their
+# compiled parts are built into rootlesskit_lib from Debian's headers instead, by
+# ROOTLESSKIT_THIRD_PARTY_SOURCES (the same definitions libfmt.so and libspdlog.so hold).
+set(ROOTLESSKIT_THIRD_PARTY_SOURCES
+  ${CMAKE_SOURCE_DIR}/src/common/fmt_impl.cc
+  ${CMAKE_SOURCE_DIR}/src/common/spdlog_impl.cc)
 add_library(rootlesskit_fmt INTERFACE)
 target_include_directories(rootlesskit_fmt SYSTEM INTERFACE
   $<TARGET_PROPERTY:fmt::fmt,INTERFACE_INCLUDE_DIRECTORIES>)
 add_library(rootlesskit_spdlog INTERFACE)
 target_include_directories(rootlesskit_spdlog SYSTEM INTERFACE
-  $<TARGET_PROPERTY:spdlog::spdlog_header_only,INTERFACE_INCLUDE_DIRECTORIES>)
-target_compile_definitions(rootlesskit_spdlog INTERFACE SPDLOG_FMT_EXTERNAL)
+  $<TARGET_PROPERTY:spdlog::spdlog,INTERFACE_INCLUDE_DIRECTORIES>)
+target_compile_definitions(rootlesskit_spdlog INTERFACE SPDLOG_COMPILED_LIB SPDLOG_FMT_EXTERNAL)
 target_link_libraries(rootlesskit_spdlog INTERFACE rootlesskit_fmt Threads::Threads)
 
 add_library(rootlesskit_deps INTERFACE)

@@ -9,9 +9,9 @@
 #include <cerrno>
 #include <cstdlib>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 #include <utility>
-#include <iterator>
 
 #include "common/error.h"
 #include "common/log.h"
@@ -20,9 +20,7 @@
 namespace rootlesskit::subid {
 namespace {
 
-std::string describe(const Range& range) {
-  return std::to_string(range.start) + ":" + std::to_string(range.count);
-}
+std::string describe(const Range& range) { return std::to_string(range.start) + ":" + std::to_string(range.count); }
 
 // Go's %v of []SubIDRange, for the debug lines upstream prints: "[{165536 65536}]".
 std::string describe_go(const std::vector<Range>& ranges) {
@@ -44,8 +42,7 @@ uint64_t end_of(const Range& range) { return uint64_t{range.start} + range.count
 
 std::vector<Range> without_empty(const std::vector<Range>& ranges) {
   std::vector<Range> out;
-  std::copy_if(ranges.begin(), ranges.end(), std::back_inserter(out),
-               [](const Range& r) { return r.count > 0; });
+  std::copy_if(ranges.begin(), ranges.end(), std::back_inserter(out), [](const Range& r) { return r.count > 0; });
   return out;
 }
 
@@ -66,14 +63,9 @@ bool getsubids_would_read_files(const StaticPaths& paths) {
 IdRanges lookup_raw(Source source, const User& user, const StaticPaths& paths, Source* used) {
   *used = source;
   switch (source) {
-    case Source::static_:
-      log::debug("subid-source: using the static source");
-      return lookup_static(user, paths);
-    case Source::dynamic:
-      log::debug("subid-source: using the dynamic source");
-      return lookup_dynamic(user);
-    case Source::auto_:
-      break;
+    case Source::static_: log::debug("subid-source: using the static source"); return lookup_static(user, paths);
+    case Source::dynamic: log::debug("subid-source: using the dynamic source"); return lookup_dynamic(user);
+    case Source::auto_: break;
   }
   if (getsubids_would_read_files(paths)) {
     // Same answer as the four getsubids runs, without ~10 ms of exec'ing them.
@@ -186,8 +178,8 @@ void check_ranges(const std::vector<Range>& ranges, std::string_view file, uint3
     for (size_t j = i + 1; j < ranges.size(); ++j) {
       const Range& b = ranges[j];
       if (a.start < end_of(b) && b.start < end_of(a)) {
-        throw Error("subordinate ID ranges " + describe(a) + " and " + describe(b) + where + " overlap" +
-                    why + "remove one of the two lines (as root) from " + std::string(file));
+        throw Error("subordinate ID ranges " + describe(a) + " and " + describe(b) + where + " overlap" + why +
+                    "remove one of the two lines (as root) from " + std::string(file));
       }
     }
   }
