@@ -12,6 +12,9 @@
 namespace rootlesskit::network {
 class ChildDriver;
 }
+namespace rootlesskit::port {
+class ChildDriver;
+}
 
 namespace rootlesskit::child {
 
@@ -23,6 +26,9 @@ struct Options {
   std::string network = "host";         // host | none | <driver name>
   // The child half of the network driver; null for host and none (none only brings lo up).
   std::shared_ptr<network::ChildDriver> network_driver;
+  // The child half of the port driver (builtin); null when the driver has none. Must match
+  // the parent's port driver.
+  std::shared_ptr<port::ChildDriver> port_driver;
   std::vector<std::string> copy_up_dirs;
   std::string copy_up_mode = "tmpfs+symlink";
   bool detach_netns = false;

@@ -9,7 +9,12 @@
 
 #include "rootlesskit/state_files.h"
 
+#include "rootlesskit/port_spec.h"
+
 namespace rootlesskit::network {
+class ParentDriver;
+}
+namespace rootlesskit::port {
 class ParentDriver;
 }
 
@@ -28,7 +33,10 @@ struct Options {
 
   // Null: host network (no network namespace).
   std::shared_ptr<network::ParentDriver> network_driver;
-  // Name reported by the API and used to pick the child's behaviour ("none" needs no helper).
+  // Null: no port driver (none, or implicit with pasta): /v1/ports answers 400.
+  std::shared_ptr<port::ParentDriver> port_driver;
+  // Published before COMMAND starts (-p/--publish); each is validated by the driver.
+  std::vector<port::Spec> publish_ports;
   bool create_pidns = false;
   bool create_cgroupns = false;
   bool create_utsns = false;

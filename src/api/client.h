@@ -6,7 +6,6 @@
 #include <string>
 #include <vector>
 
-#include "api/port_manager.h"
 #include "api/types.h"
 
 namespace rootlesskit::api {

@@ -7,10 +7,10 @@
 
 #include "api/client.h"
 #include "api/go_json.h"
-#include "api/port_spec_text.h"
-#include "cli/tabwriter.h"
 #include "common/error.h"
 #include "common/strings.h"
+#include "common/tabwriter.h"
+#include "port/spec.h"
 
 namespace rootlesskit::api {
 namespace {
@@ -47,7 +47,7 @@ void add_ports_command(const std::vector<std::string>& args, bool json,
   }
   std::vector<PortSpec> specs;
   for (const auto& arg : args) {
-    specs.push_back(parse_port_spec(arg));
+    specs.push_back(port::parse_spec(arg));
   }
   Client client = connect(socket_flag);
   for (const auto& spec : specs) {
@@ -135,7 +135,7 @@ std::string format_ports_table(const std::vector<PortStatus>& ports) {
             std::to_string(p.spec.parent_port) + "\t" + p.spec.child_ip + "\t" +
             std::to_string(p.spec.child_port) + "\t\n";
   }
-  return cli::tabwrite(text, 4, 8, 4, ' ');
+  return tabwrite(text, 4, 8, 4, ' ');
 }
 
 }  // namespace rootlesskit::api

@@ -8,7 +8,6 @@
 #include <string>
 #include <string_view>
 
-#include "api/port_manager.h"
 #include "api/types.h"
 
 namespace rootlesskit::api {

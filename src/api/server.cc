@@ -1,6 +1,6 @@
 // The REST API server on $STATE/api.sock: the Router's replies served by our own small HTTP/1.x
-// server (api/http/unix_server.h). Runs in the parent, on one background thread. No HTTP library
-// with TLS is linked into rootlesskit: loading one cost ~9 ms on every start.
+// server (api/http/unix_server.h) on the parent's event loop. No HTTP library with TLS is linked
+// into rootlesskit: loading one cost ~9 ms on every start.
 #include "api/server.h"
 
 #include <sys/socket.h>
@@ -10,43 +10,31 @@
 #include <cerrno>
 #include <cstring>
 
-#include "api/http/unix_server.h"
 #include "common/error.h"
 
 namespace rootlesskit::api {
 
-class Server::Impl {
- public:
-  Impl(Router::InfoFunc info, PortManager* ports)
-      : m_router(std::move(info), ports), m_http([this](const http::Request& r) { return handle(r); }) {}
+Server::Server(EventLoop& loop, Router::InfoFunc info, PortManager* ports, http::ServerLimits limits)
+    : m_router(std::move(info), ports),
+      m_http(loop, [this](const http::Request& r) { return handle(r); }, limits) {}
 
-  void start(Fd listening) { m_http.start(std::move(listening)); }
-  void stop() { m_http.stop(); }
+Server::~Server() { stop(); }
 
- private:
-  http::Response handle(const http::Request& request) {
-    HttpReply reply = m_router.handle(request.method, request.path, request.body);
-    http::Response response{reply.status, {}, std::move(reply.body)};
-    if (!reply.content_type.empty()) {
-      response.headers.emplace_back("Content-Type", reply.content_type);
-    }
-    if (reply.nosniff) {
-      response.headers.emplace_back("X-Content-Type-Options", "nosniff");
-    }
-    return response;
+void Server::start(Fd listening_socket) { m_http.start(std::move(listening_socket)); }
+
+void Server::stop() { m_http.stop(); }
+
+http::Response Server::handle(const http::Request& request) {
+  HttpReply reply = m_router.handle(request.method, request.path, request.body);
+  http::Response response{reply.status, {}, std::move(reply.body)};
+  if (!reply.content_type.empty()) {
+    response.headers.emplace_back("Content-Type", reply.content_type);
   }
-
-  Router m_router;
-  http::UnixServer m_http;
-};
-
-Server::Server(Router::InfoFunc info, PortManager* ports) : m_impl(std::make_unique<Impl>(std::move(info), ports)) {}
-
-Server::~Server() = default;
-
-void Server::start(Fd listening_socket) { m_impl->start(std::move(listening_socket)); }
-
-void Server::stop() { m_impl->stop(); }
+  if (reply.nosniff) {
+    response.headers.emplace_back("X-Content-Type-Options", "nosniff");
+  }
+  return response;
+}
 
 void check_unix_socket_path(const std::string& path) {
   if (path.size() > kMaxUnixSocketPath) {

@@ -1,14 +1,14 @@
 // The REST API server on $STATE/api.sock: HTTP/1.1 over a unix stream socket, upstream's routes
-// (router.h). Runs in the parent (host namespaces) on one event-loop thread. Start it only after
-// anything that must happen single-threaded (setns into a user namespace, fork without exec).
+// (router.h). Runs in the parent (host namespaces) on the parent's event-loop thread, beside the
+// port drivers it calls.
 #pragma once
 
 #include <cstddef>
-#include <memory>
 #include <string>
 
-#include "api/port_manager.h"
+#include "api/http/unix_server.h"
 #include "api/router.h"
+#include "common/event_loop.h"
 #include "common/fd.h"
 
 namespace rootlesskit::api {
@@ -26,24 +26,26 @@ Fd listen_unix(const std::string& path);
 
 class Server {
  public:
-  // See Router: `info` builds /v1/info, `ports` may be null (no port driver). Both must outlive
-  // the Server; the server never calls them concurrently.
-  Server(Router::InfoFunc info, PortManager* ports);
+  // See Router: `info` builds /v1/info, `ports` may be null (no port driver). Both, and `loop`,
+  // must outlive the Server; everything runs on the loop's thread.
+  Server(EventLoop& loop, Router::InfoFunc info, PortManager* ports, http::ServerLimits limits = {});
   ~Server();  // stop()s
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
 
-  // Takes ownership of a listening socket (listen_unix) and serves it on a background thread
-  // until stop(). Throws Error if already started.
+  // Takes ownership of a listening socket (listen_unix) and serves it on the loop. Call on the
+  // loop thread or before the loop runs. Throws Error if already started.
   void start(Fd listening_socket);
 
-  // Stops accepting, closes every connection and joins the thread (a request being handled is
-  // finished first). Closes the listening socket (the socket file stays). Idempotent.
+  // Closes the listening socket (the socket file stays) and every connection. Call on the loop
+  // thread, or after the loop stopped. Idempotent.
   void stop();
 
  private:
-  class Impl;
-  std::unique_ptr<Impl> m_impl;
+  http::Response handle(const http::Request& request);
+
+  Router m_router;
+  http::UnixServer m_http;
 };
 
 }  // namespace rootlesskit::api

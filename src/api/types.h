@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "port/driver.h"
+
 namespace rootlesskit::api {
 
 // REST API version (not the implementation version).
@@ -21,11 +23,9 @@ struct NetworkDriverInfo {
   bool dynamic_child_ip = false; // "dynamicChildIP", omitempty (API 1.1.1)
 };
 
-struct PortDriverInfo {
-  std::string driver;               // "driver", always
-  std::vector<std::string> protos;  // "protos", always (empty encodes as null, like a Go nil slice)
-  bool disallow_loopback_child_ip = false;  // "disallowLoopbackChildIP", omitempty (API 1.1.1)
-};
+// "driver", always; "protos", always (empty encodes as null, like a Go nil slice);
+// "disallowLoopbackChildIP", omitempty (API 1.1.1).
+using PortDriverInfo = port::DriverInfo;
 
 struct Info {
   std::string api_version = kApiVersion;  // "apiVersion"
@@ -36,24 +36,10 @@ struct Info {
   std::optional<PortDriverInfo> port_driver;        // absent for none/implicit
 };
 
-// upstream port.Spec. Every field is omitempty; ports are validated by the drivers, not here.
-struct PortSpec {
-  std::string proto;      // tcp, tcp4, tcp6, udp, udp4, udp6, sctp, sctp4, sctp6
-  std::string parent_ip;  // empty = all addresses
-  int parent_port = 0;
-  int child_port = 0;
-  std::string child_ip;   // empty = driver default
-
-  bool operator==(const PortSpec&) const = default;
-};
-
-// upstream port.Status.
-struct PortStatus {
-  int id = 0;
-  PortSpec spec;
-
-  bool operator==(const PortStatus&) const = default;
-};
+// upstream port.Spec and port.Status. Every Spec field is omitempty.
+using PortSpec = port::Spec;
+using PortStatus = port::Status;
+using PortManager = port::Manager;
 
 // Compact JSON exactly as Go's json.Marshal writes it (no trailing newline).
 std::string to_json(const NetworkDriverInfo& info);

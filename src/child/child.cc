@@ -13,36 +13,33 @@
 #include "child/mounts.h"
 #include "child/network_setup.h"
 #include "common/error.h"
+#include "common/event_loop.h"
 #include "common/fd.h"
 #include "common/log.h"
 #include "common/signals.h"
 #include "common/strings.h"
 #include "copyup/tmpfs_symlink.h"
 #include "messages/message.h"
+#include "port/driver.h"
 
 namespace rootlesskit::child {
 namespace {
 
-struct ParentPipes {
-  Fd from_parent;
-  Fd to_parent;
-};
-
-// Takes the pipe fds announced in the environment and removes the variable, so neither the
-// variable nor the fds reach the command (SPEC §16 #24).
-ParentPipes take_pipes(const std::string& key) {
+// Takes the channel fd announced in the environment ("<fd>,<fd>", upstream's "<read>,<write>"
+// shape; both are the one channel socket) and removes the variable, so neither the variable nor
+// the fd reaches the command (upstream leaks its write pipe).
+Fd take_channel(const std::string& key) {
   const char* value = std::getenv(key.c_str());
   auto parts = split(value != nullptr ? value : "", ',');
   std::optional<long long> r = parts.size() == 2 ? parse_int(parts[0]) : std::nullopt;
   std::optional<long long> w = parts.size() == 2 ? parse_int(parts[1]) : std::nullopt;
-  if (!r || !w) {
+  if (!r || !w || *r != *w || *r < 0) {
     throw Error("unexpected " + key + ": " + go_quote(value != nullptr ? value : ""));
   }
   ::unsetenv(key.c_str());
-  ParentPipes pipes{Fd(static_cast<int>(*r)), Fd(static_cast<int>(*w))};
-  ::fcntl(pipes.from_parent.get(), F_SETFD, FD_CLOEXEC);
-  ::fcntl(pipes.to_parent.get(), F_SETFD, FD_CLOEXEC);
-  return pipes;
+  Fd channel(static_cast<int>(*r));
+  ::fcntl(channel.get(), F_SETFD, FD_CLOEXEC);
+  return channel;
 }
 
 bool take_flag(const std::string& key) {
@@ -54,17 +51,17 @@ bool take_flag(const std::string& key) {
 
 // Re-armed because exec may have cleared it. In a pid namespace SIGKILL ends everything at once;
 // otherwise SIGTERM lets the command loop kill COMMAND's whole subtree first. Returns the parent's
-// pid to recognise that case (0 in a pid namespace). If the parent is already gone, the pipe is at
-// EOF and the setup stops there.
+// pid to recognise that case (0 in a pid namespace). If the parent is already gone, the channel
+// is at EOF and the setup stops there.
 pid_t arm_parent_death_signal(bool pid_namespace) {
   ::prctl(PR_SET_PDEATHSIG, pid_namespace ? SIGKILL : SIGTERM);
   return pid_namespace ? 0 : ::getppid();
 }
 
-std::string read_message(const ParentPipes& pipes) {
+std::string read_message(const Fd& channel) {
   std::string body;
-  if (!messages::read_frame(pipes.from_parent.get(), &body)) {
-    throw Error("the parent closed the pipe before the setup was complete");
+  if (!messages::receive_message(channel.get(), &body)) {
+    throw Error("the parent closed the channel before the setup was complete");
   }
   log::debug("Received {}", body);
   return body;
@@ -87,6 +84,32 @@ bool setup_mounts(const Options& o) {
   return etc_copied_up;
 }
 
+// Starts the port driver's child half, if any, with the channel (which it keeps: the parent
+// half talks to it while COMMAND runs); without one the channel closes here. Stops it on every
+// way out.
+class PortChildHalf {
+ public:
+  explicit PortChildHalf(port::ChildDriver* driver) : m_driver(driver) {}
+  PortChildHalf(const PortChildHalf&) = delete;
+  PortChildHalf& operator=(const PortChildHalf&) = delete;
+  ~PortChildHalf() {
+    if (m_started) {
+      m_driver->stop();
+    }
+  }
+  void start(EventLoop& loop, const std::map<std::string, std::string>& opaque, Fd channel,
+             const std::string& detached_netns_path) {
+    if (m_driver != nullptr) {
+      m_driver->start(loop, opaque, std::move(channel), detached_netns_path);
+      m_started = true;
+    }
+  }
+
+ private:
+  port::ChildDriver* m_driver;
+  bool m_started = false;
+};
+
 // The parent exports it (ROOTLESSKIT_STATE_DIR unless an embedder chose another key).
 std::string state_dir_from_env(const Options& o) {
   const char* value = std::getenv(o.state_dir_env_key.c_str());
@@ -107,7 +130,7 @@ int run(const Options& o) {
   if (o.copy_up_mode != "tmpfs+symlink" && !o.copy_up_dirs.empty()) {
     throw Error("unknown copy-up mode: " + o.copy_up_mode);
   }
-  ParentPipes pipes = take_pipes(o.pipe_fd_env_key);
+  Fd channel = take_channel(o.pipe_fd_env_key);
   SignalReceiver signals;
   pid_t parent_pid = arm_parent_death_signal(o.mount_procfs);
   bool socket_activation = take_flag(o.child_use_activation_env_key);
@@ -118,18 +141,20 @@ int run(const Options& o) {
   if (o.detach_netns) {
     network.detached_netns_path = create_detached_netns(network.state_dir);
   }
-  log::debug("pipe fds: from parent={}, to parent={}", pipes.from_parent.get(), pipes.to_parent.get());
-  messages::write_frame(pipes.to_parent.get(), messages::encode_named("ChildInitUserNSCompleted"));
+  log::debug("channel fd: {}", channel.get());
+  messages::send_message(channel.get(), messages::encode_named("ChildInitUserNSCompleted"));
   // The mounts need nothing from the parent: doing them now overlaps them with the parent's
   // network setup (e.g. slirp4netns starting up).
   network.etc_copied_up = setup_mounts(o);
-  auto net = messages::decode_network(read_message(pipes));
-  messages::decode_port(read_message(pipes));
-  pipes = ParentPipes{};
+  auto net = messages::decode_network(read_message(channel));
+  auto ports = messages::decode_port(read_message(channel));
   setup_network(network, net);
+  EventLoop loop;  // serves the port driver's child half while COMMAND runs
+  PortChildHalf port_half(o.port_driver.get());
+  port_half.start(loop, ports.opaque, std::move(channel), network.detached_netns_path);
   log::debug("reaper: {}, executing {}", o.reaper, go_slice(o.target_cmd));
   CommandOptions command{o.target_cmd, o.reaper, o.mount_procfs, socket_activation, parent_pid};
-  return run_command(command, signals);
+  return run_command(command, signals, loop);
 }
 
 }  // namespace rootlesskit::child

@@ -1,113 +1,119 @@
-// fork+exec of COMMAND, then a signalfd loop that forwards signals and reaps.
+// COMMAND started with common/spawn.h, then a signalfd loop that forwards signals and reaps.
 #include "child/command.h"
 
-#include <dirent.h>
-#include <fcntl.h>
-#include <poll.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstdlib>
+#include <optional>
 
 #include "common/error.h"
-#include "common/fd.h"
 #include "common/log.h"
 #include "common/process.h"
 #include "common/process_tree.h"
+#include "common/spawn.h"
 #include "common/strings.h"
-
-extern char** environ;
 
 namespace rootlesskit::child {
 namespace {
 
-// In the forked command process: never returns. Exec errors go back through `error_fd`.
-[[noreturn]] void exec_command(const std::string& path, std::vector<std::string> argv, const CommandOptions& o,
-                               const SignalReceiver& signals, pid_t supervisor, int error_fd) {
-  ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-  if (::getppid() != supervisor) {
-    ::_exit(1);
-  }
-  ::signal(SIGPIPE, SIG_DFL);
-  ::sigprocmask(SIG_SETMASK, &signals.previous_mask(), nullptr);
-  if (o.socket_activation) {
-    ::setenv("LISTEN_PID", std::to_string(::getpid()).c_str(), 1);
-  }
-  auto c_argv = c_string_array(argv);
-  ::execve(path.c_str(), c_argv.data(), environ);
-  int err = errno;
-  (void)!::write(error_fd, &err, sizeof err);
-  ::_exit(127);
-}
-
-// Returns the exec errno reported by the command process, or 0 once exec succeeded (EOF).
-int wait_for_exec(Fd& error_read) {
-  int err = 0;
-  size_t n = read_full(error_read.get(), &err, sizeof err);
-  return n == sizeof err ? err : 0;
-}
-
 // With the reaper every orphan is ours to wait for; without it only the command is.
-std::optional<int> reap(pid_t command, bool reaper) {
+std::optional<int> reap(ChildProcess& command, bool reaper) {
   std::optional<int> command_status;
-  while (true) {
+  while (reaper || command) {
     int status = 0;
-    pid_t pid = ::waitpid(reaper ? -1 : command, &status, WNOHANG);
+    pid_t pid = ::waitpid(reaper ? -1 : command.pid(), &status, WNOHANG);
     if (pid <= 0) {
-      return command_status;
+      break;
     }
-    if (pid == command) {
+    if (command.take_reaped(pid)) {
       command_status = status;
     }
   }
+  return command_status;
 }
 
-int supervise(pid_t command, const CommandOptions& o, SignalReceiver& signals) {
-  while (true) {
-    ReceivedSignal s = signals.next();
+// Reads the signalfd on the child's loop: forwards signals to COMMAND and reaps; stops the loop
+// once COMMAND's status is known.
+class Supervisor : public IoHandler {
+ public:
+  Supervisor(ChildProcess& command, const CommandOptions& o, SignalReceiver& signals, EventLoop& loop)
+      : m_command(command), m_options(o), m_signals(signals), m_loop(loop) {
+    m_loop.watch(m_signals.fd(), EPOLLIN, this);
+  }
+  ~Supervisor() override { m_loop.unwatch(m_signals.fd(), this); }
+  Supervisor(const Supervisor&) = delete;
+  Supervisor& operator=(const Supervisor&) = delete;
+
+  void on_io(uint32_t) override {
+    while (auto s = m_signals.read()) {
+      handle(*s);
+    }
+  }
+  std::optional<int> status() const { return m_status; }
+
+ private:
+  void handle(const ReceivedSignal& s) {
     if (s.signo == SIGCHLD) {
-      if (auto status = reap(command, o.reaper)) {
-        return *status;
+      if (auto status = reap(m_command, m_options.reaper); status && !m_status) {
+        m_status = status;
+        m_loop.stop();
       }
-    } else if (s.signo == SIGTERM && o.parent_pid != 0 && ::getppid() != o.parent_pid) {
+    } else if (s.signo == SIGTERM && m_options.parent_pid != 0 && ::getppid() != m_options.parent_pid) {
       log::debug("the parent died: killing every descendant");
       kill_descendants(::getpid());
     } else if (should_forward(s)) {
-      ::kill(command, s.signo);
+      m_command.signal(s.signo);
     }
   }
+
+  ChildProcess& m_command;
+  const CommandOptions& m_options;
+  SignalReceiver& m_signals;
+  EventLoop& m_loop;
+  std::optional<int> m_status;
+};
+
+int supervise(ChildProcess& command, const CommandOptions& o, SignalReceiver& signals, EventLoop& loop) {
+  Supervisor supervisor(command, o, signals, loop);
+  // COMMAND may have exited before the signalfd was watched: its SIGCHLD is pending then, and
+  // the first round reads it.
+  loop.run();
+  if (!supervisor.status()) {
+    throw Error("the child's event loop ended before COMMAND");
+  }
+  return *supervisor.status();
+}
+
+// COMMAND gets PDEATHSIG SIGKILL, the signal mask we had before blocking everything, and every fd
+// the user left inheritable (stdio, socket-activation fds 3...3+N-1, anything else).
+ProgramSpec command_spec(const CommandOptions& o, const SignalReceiver& signals) {
+  ProgramSpec spec;
+  spec.argv = o.argv;
+  spec.setup.signal_mask = signals.previous_mask();
+  spec.setup.other_fds = OtherFds::inherit;
+  if (o.socket_activation) {
+    spec.own_pid_env = "LISTEN_PID";
+  }
+  return spec;
 }
 
 }  // namespace
 
-int run_command(const CommandOptions& o, SignalReceiver& signals) {
+int run_command(const CommandOptions& o, SignalReceiver& signals, EventLoop& loop) {
   const std::string described = "command " + go_slice(o.argv);
-  std::string path;
-  try {
-    path = look_path(o.argv.at(0));
-  } catch (const Error& e) {
-    throw e.wrap(described + " exited");
-  }
+  ProgramSpec spec = command_spec(o, signals);
   if (o.reaper && !o.pid_namespace_init) {
     ::prctl(PR_SET_CHILD_SUBREAPER, 1);
   }
-  Pipe exec_error = make_pipe();
-  pid_t self = ::getpid();
-  pid_t pid = ::fork();
-  if (pid < 0) {
-    throw errno_error(described + " exited: fork");
+  ChildProcess command;
+  try {
+    command = spawn_program(spec);
+  } catch (const Error& e) {
+    throw e.wrap(described + " exited");
   }
-  if (pid == 0) {
-    exec_command(path, o.argv, o, signals, self, exec_error.write.get());
-  }
-  exec_error.write.reset();
-  if (int err = wait_for_exec(exec_error.read); err != 0) {
-    ::waitpid(pid, nullptr, 0);
-    throw Error(described + " exited: fork/exec " + path + ": " + errno_text(err));
-  }
-  int status = supervise(pid, o, signals);
+  int status = supervise(command, o, signals, loop);
   if (o.reaper && !o.pid_namespace_init) {
     // Descendants left behind are ours in subreaper mode: end them as a pid namespace would
     // (SPEC §16 #16) instead of leaving orphans.

@@ -1,11 +1,12 @@
 // Running COMMAND from the child: fork+exec with PDEATHSIG, signal forwarding, the reaper
 // (pid-namespace init, or PR_SET_CHILD_SUBREAPER without --pidns), and exit status mapping.
-// Runs in the child, inside all the new namespaces.
+// Runs in the child, inside all the new namespaces, on its main (and only) thread.
 #pragma once
 
 #include <string>
 #include <vector>
 
+#include "common/event_loop.h"
 #include "common/signals.h"
 
 namespace rootlesskit::child {
@@ -20,8 +21,9 @@ struct CommandOptions {
   pid_t parent_pid = 0;
 };
 
-// Runs the command to completion. Returns 0 when it exits 0; throws Error
-// "command [argv] exited: <status>" with the exit code to use (255 for a signal) otherwise.
-int run_command(const CommandOptions& options, SignalReceiver& signals);
+// Runs the command to completion, supervising it (signals, reaping) on `loop`, which may serve
+// other handlers meanwhile (the port driver's child half). Returns 0 when it exits 0; throws
+// Error "command [argv] exited: <status>" with the exit code to use (255 for a signal) otherwise.
+int run_command(const CommandOptions& options, SignalReceiver& signals, EventLoop& loop);
 
 }  // namespace rootlesskit::child

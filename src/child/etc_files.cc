@@ -8,8 +8,6 @@
 #include <cerrno>
 #include <climits>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "common/error.h"
 #include "common/fs.h"
@@ -24,10 +22,7 @@ constexpr const char* copy_up_warning =
     "/etc is highly recommended. Please refer to RootlessKit documentation for further information.";
 
 std::string read_file_or_empty(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
+  return read_file(path).value_or("");
 }
 
 std::string current_hostname() {

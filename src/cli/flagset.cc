@@ -157,6 +157,9 @@ std::vector<std::string> FlagSet::parse(const std::vector<std::string>& args, bo
     }
     auto index = find(name);
     if (!index) {
+      if (name == "help" || name == "h") {
+        throw HelpRequested("flag provided but not defined: -" + name);
+      }
       throw UsageError("flag provided but not defined: -" + name);
     }
     if (m_defs[*index].kind != FlagKind::boolean && !has_value) {

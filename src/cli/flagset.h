@@ -32,6 +32,14 @@ class UsageError : public rootlesskit::Error {
   bool m_bare;
 };
 
+// Go's flag.ErrHelp: `-h` or `-help` given without being declared (Go's flag package then prints
+// the usage and exits 0). Carries the same text as any other undeclared flag, so callers that
+// only catch UsageError keep treating it as one.
+class HelpRequested : public UsageError {
+ public:
+  using UsageError::UsageError;
+};
+
 enum class FlagKind { boolean, string, integer, string_slice };
 
 // One flag as declared to urfave: all names share one value (first name is the primary one).
@@ -59,7 +67,8 @@ class FlagSet {
   // Go's texts: `flag provided but not defined: -foo`, `flag needs an argument: -mtu`,
   // `invalid boolean value "yes" for -debug: parse error`,
   // `invalid value "abc" for flag -mtu: parse error` (or `value out of range`),
-  // `bad flag syntax: ---x`. Go's implicit `-help` handling is not reproduced: declare it.
+  // `bad flag syntax: ---x`. An undeclared `-h`/`-help` (with or without `=value`) throws
+  // HelpRequested, as Go's flag returns ErrHelp; urfave-style callers declare their help flag.
   std::vector<std::string> parse(const std::vector<std::string>& args, bool interspersed = false);
 
   // Accessors by any of a flag's names; throw std::logic_error for an undeclared name or the

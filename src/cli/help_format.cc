@@ -4,8 +4,8 @@
 
 #include <algorithm>
 
-#include "cli/tabwriter.h"
 #include "common/strings.h"
+#include "common/tabwriter.h"
 
 namespace rootlesskit::cli {
 

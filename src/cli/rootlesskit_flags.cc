@@ -3,9 +3,6 @@
 // --print-semver. Run by the parent and by the re-exec'd child on the same argv.
 #include "cli/rootlesskit_flags.h"
 
-#include <sys/stat.h>
-#include <sys/utsname.h>
-
 #include <cctype>
 #include <climits>
 #include <cstdlib>
@@ -14,12 +11,13 @@
 #include "cli/help_format.h"
 #include "common/error.h"
 #include "common/strings.h"
+#include "network/lxc_user_nic/options.h"
 
 namespace rootlesskit::cli {
 
 namespace {
 
-constexpr const char* kDescription =
+constexpr const char* app_description =
     R"(RootlessKit is a Linux-native implementation of "fake root" using user_namespaces(7).
 
 Web site: https://github.com/rootless-containers/rootlesskit
@@ -73,7 +71,7 @@ std::vector<FlagDef> flag_defs() {
                    "Network [slirp4netns]"));
   d.push_back(flag("vpnkit-binary", K::string, "vpnkit", "path of VPNKit binary for --net=vpnkit",
                    "Network [vpnkit]"));
-  d.push_back(flag("lxc-user-nic-binary", K::string, default_lxc_user_nic_binary(),
+  d.push_back(flag("lxc-user-nic-binary", K::string, network::lxc_user_nic::default_binary(),
                    "path of lxc-user-nic binary for --net=lxc-user-nic", "Network [lxc-user-nic]"));
   d.push_back(flag("lxc-user-nic-bridge", K::string, "lxcbr0", "lxc-user-nic bridge name",
                    "Network [lxc-user-nic]"));
@@ -217,20 +215,6 @@ std::string semver_component(const std::string& which) {
 
 }  // namespace
 
-std::string default_lxc_user_nic_binary() {
-  struct utsname uts {};
-  std::string machine = uname(&uts) == 0 ? uts.machine : "";
-  for (const std::string& path : {std::string("/usr/libexec/lxc/lxc-user-nic"),
-                                  "/usr/lib/" + machine + "-linux-gnu/lxc/lxc-user-nic",
-                                  std::string("/usr/lib/lxc/lxc-user-nic")}) {
-    struct stat st {};
-    if (stat(path.c_str(), &st) == 0) {
-      return path;
-    }
-  }
-  return {};
-}
-
 std::string rootlesskit_help() {
   std::string text =
       "NAME:\n"
@@ -244,7 +228,7 @@ std::string rootlesskit_help() {
       "\n"
       "DESCRIPTION:\n"
       "   " +
-      indent_and_trim(kDescription, 3) +
+      indent_and_trim(app_description, 3) +
       "\n"
       "\n"
       "OPTIONS:\n" +

@@ -28,7 +28,7 @@ struct RootlesskitFlags {
   std::string slirp4netns_sandbox = "false";
   std::string slirp4netns_seccomp = "false";
   std::string vpnkit_binary = "vpnkit";
-  std::string lxc_user_nic_binary;  // default computed at startup (first existing path)
+  std::string lxc_user_nic_binary;  // default: network::lxc_user_nic::default_binary()
   std::string lxc_user_nic_bridge = "lxcbr0";
   std::string port_driver = "none";
   std::vector<std::string> publish;  // comma-split, trimmed
@@ -65,11 +65,13 @@ ParseResult parse_rootlesskit(const std::vector<std::string>& args);
 // The full `--help` text, laid out like urfave/cli v2 (categories, tabwriter padding).
 std::string rootlesskit_help();
 
-// Checks that need no side effects, in upstream's order (SPEC §1.4), including the options that
-// upstream only checks in the child (reaper, copy-up-mode, propagation, subid-source). Returns the
-// warnings to print (in order); throws rootlesskit::Error with upstream's message on the first error.
-// Not done here: state dir creation, exec.LookPath of helper binaries, the slirp4netns feature
-// probe (and its "kernel doesn't support seccomp"), and parsing of the -p port specs.
+// Checks that need no side effects, in upstream's order (cmd/rootlesskit/main.go
+// createParentOpt), including the options that upstream only checks in the child (reaper,
+// copy-up-mode, propagation, subid-source). Returns the warnings to print (in order); throws
+// rootlesskit::Error with upstream's message on the first error. Not done here: state dir
+// creation, and what the network drivers' resolve() does (exec.LookPath of helper binaries, the
+// slirp4netns feature probe and its "kernel doesn't support seccomp"), nor parsing of the -p
+// port specs.
 std::vector<std::string> validate_rootlesskit(const RootlesskitFlags& flags);
 
 // Same checks, handing each warning to `warn` as soon as it arises, so that warnings issued before
@@ -77,9 +79,5 @@ std::vector<std::string> validate_rootlesskit(const RootlesskitFlags& flags);
 // `unknown network mode: foo`).
 void validate_rootlesskit(const RootlesskitFlags& flags,
                           const std::function<void(const std::string&)>& warn);
-
-// Default of --lxc-user-nic-binary: the first existing of /usr/libexec/lxc/lxc-user-nic,
-// /usr/lib/<uname -m>-linux-gnu/lxc/lxc-user-nic, /usr/lib/lxc/lxc-user-nic; else "".
-std::string default_lxc_user_nic_binary();
 
 }  // namespace rootlesskit::cli

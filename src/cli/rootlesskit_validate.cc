@@ -1,6 +1,7 @@
 // Side-effect-free validation of the rootlesskit flags, run by the parent before anything is
-// created: upstream v3 createParentOpt's checks in order (SPEC §1.4), then the options upstream only
-// rejects in the child or at id-map time (so a typo fails before the child exists, SPEC §16 #1/#28).
+// created: upstream v3 createParentOpt's checks in order (cmd/rootlesskit/main.go), then the
+// options upstream only rejects in the child or at id-map time (so that a typo fails before the
+// child exists, where upstream fails after starting it).
 #include <arpa/inet.h>
 
 #include <fmt/format.h>
@@ -11,6 +12,7 @@
 #include "cli/rootlesskit_flags.h"
 #include "common/error.h"
 #include "common/strings.h"
+#include "network/slirp4netns/options.h"
 
 namespace rootlesskit::cli {
 
@@ -77,9 +79,7 @@ void check_slirp4netns(const RootlesskitFlags& f) {
     throw Error("unsupported slirp4netns-sandbox mode: " + go_quote(sandbox));
   }
   if (sandbox == "true" && f.detach_netns) {
-    throw Error(
-        "--slirp4netns-sandbox conflicts with --detach-netns "
-        "(https://github.com/rootless-containers/slirp4netns/issues/317)");
+    throw Error(network::slirp4netns::sandbox_conflicts_with_detach_netns);
   }
   if (!is_one_of(f.slirp4netns_seccomp, {"auto", "true", "false", ""})) {
     throw Error("unsupported slirp4netns-seccomp mode: " + go_quote(f.slirp4netns_seccomp));

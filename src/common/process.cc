@@ -1,11 +1,11 @@
-// ChildProcess ownership, helper execution with captured output, PATH lookup and
-// Go-compatible wait-status descriptions.
+// ChildProcess ownership, helper execution with captured output (over common/spawn.h), PATH
+// lookup and Go-compatible wait-status descriptions.
 #include "common/process.h"
 
 #include <poll.h>
 #include <signal.h>
-#include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -16,9 +16,8 @@
 #include "common/error.h"
 #include "common/fd.h"
 #include "common/process_tree.h"
+#include "common/spawn.h"
 #include "common/strings.h"
-
-extern char** environ;
 
 namespace rootlesskit {
 
@@ -125,12 +124,26 @@ int exit_code_of(int status) {
   return 255;
 }
 
-ChildProcess::ChildProcess(ChildProcess&& other) noexcept : m_pid(other.release()) {}
+namespace {
+
+// Raw syscalls: bookworm's <sys/pidfd.h> lacks extern "C" (glibc 2.36).
+int send_through_pidfd(int pidfd, int sig) { return static_cast<int>(::syscall(SYS_pidfd_send_signal, pidfd, sig, nullptr, 0)); }
+
+bool pidfd_says_exited(int pidfd) {
+  pollfd p{pidfd, POLLIN, 0};
+  return ::poll(&p, 1, 0) > 0;
+}
+
+}  // namespace
+
+ChildProcess::ChildProcess(ChildProcess&& other) noexcept
+    : m_pid(std::exchange(other.m_pid, -1)), m_pidfd(std::move(other.m_pidfd)) {}
 
 ChildProcess& ChildProcess::operator=(ChildProcess&& other) noexcept {
   if (this != &other) {
     kill_and_reap();
-    m_pid = other.release();
+    m_pid = std::exchange(other.m_pid, -1);
+    m_pidfd = std::move(other.m_pidfd);
   }
   return *this;
 }
@@ -138,15 +151,22 @@ ChildProcess& ChildProcess::operator=(ChildProcess&& other) noexcept {
 ChildProcess::~ChildProcess() { kill_and_reap(); }
 
 void ChildProcess::kill_and_reap() {
-  if (m_pid > 0) {
+  if (m_pid <= 0) {
+    return;
+  }
+  // Already exited (then its children were handed to a reaper: none are left under it), maybe
+  // even reaped by someone else's waitpid(-1): the pid may name another process by now.
+  bool exited = m_pidfd && pidfd_says_exited(m_pidfd.get());
+  if (!exited) {
     // Its descendants first: without a pid namespace nothing else would end what COMMAND started.
     kill_descendants(m_pid);
-    ::kill(m_pid, SIGKILL);
-    int status = 0;
-    while (::waitpid(m_pid, &status, 0) < 0 && errno == EINTR) {
-    }
-    m_pid = -1;
+    signal(SIGKILL);
   }
+  int status = 0;
+  while (::waitpid(m_pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  m_pid = -1;
+  m_pidfd.reset();
 }
 
 int ChildProcess::wait() {
@@ -157,6 +177,7 @@ int ChildProcess::wait() {
     }
   }
   m_pid = -1;
+  m_pidfd.reset();
   return status;
 }
 
@@ -165,37 +186,37 @@ std::optional<int> ChildProcess::try_wait() {
   pid_t r = ::waitpid(m_pid, &status, WNOHANG);
   if (r == m_pid) {
     m_pid = -1;
+    m_pidfd.reset();
     return status;
   }
   return std::nullopt;
 }
 
+bool ChildProcess::take_reaped(pid_t reaped) {
+  if (m_pid <= 0 || reaped != m_pid) {
+    return false;
+  }
+  m_pid = -1;
+  m_pidfd.reset();
+  return true;
+}
+
 void ChildProcess::signal(int sig) const {
-  if (m_pid > 0) {
+  if (m_pidfd) {
+    send_through_pidfd(m_pidfd.get(), sig);
+  } else if (m_pid > 0) {
     ::kill(m_pid, sig);
   }
 }
 
-pid_t ChildProcess::release() { return std::exchange(m_pid, -1); }
-
-Worker fork_worker(const std::string& what, const std::function<void(int report_fd)>& body) {
-  Pipe pipe = make_pipe();
-  pid_t pid = ::fork();
-  if (pid < 0) {
-    throw errno_error(what + ": fork");
-  }
-  if (pid == 0) {
-    pipe.read.reset();
-    body(pipe.write.get());
-    ::_exit(127);  // body must not return
-  }
-  return Worker{ChildProcess(pid), std::move(pipe.read)};
+pid_t ChildProcess::release() {
+  m_pidfd.reset();
+  return std::exchange(m_pid, -1);
 }
 
 bool CommandResult::success() const { return WIFEXITED(status) && WEXITSTATUS(status) == 0; }
 
 namespace {
-
 
 // Reads both pipes until EOF on each (poll, so neither can fill up and block the helper).
 void drain(Fd& out_fd, Fd& err_fd, std::string& out, std::string& err) {
@@ -241,44 +262,23 @@ CommandResult run_command(const std::vector<std::string>& argv, const RunOptions
 }
 
 RunningCommand start_command(const std::vector<std::string>& argv, const RunOptions& options) {
-  std::string path = look_path(argv.at(0));
-  std::vector<std::string> args = argv;
-  std::vector<std::string> env;
-  for (char** e = environ; *e != nullptr; ++e) {
-    env.emplace_back(*e);
-  }
-  env.insert(env.end(), options.extra_env.begin(), options.extra_env.end());
-  auto c_argv = c_string_array(args);
-  auto c_env = c_string_array(env);
-
   Pipe out = make_pipe();
   Pipe err = make_pipe();
-  pid_t parent_pid = ::getpid();
-  pid_t pid = ::fork();
-  if (pid < 0) {
-    throw errno_error("fork");
+  ProgramSpec spec;
+  spec.argv = argv;
+  spec.extra_env = options.extra_env;
+  spec.setup.pdeathsig = options.pdeathsig ? SIGKILL : 0;
+  if (options.capture_stdout) {
+    spec.setup.fds.push_back({STDOUT_FILENO, out.write.get()});
   }
-  if (pid == 0) {
-    if (options.pdeathsig) {
-      ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-      if (::getppid() != parent_pid) {
-        ::_exit(127);
-      }
-    }
-    sigset_t none;
-    sigemptyset(&none);
-    ::sigprocmask(SIG_SETMASK, &none, nullptr);
-    ::signal(SIGPIPE, SIG_DFL);  // ignored in our process; an ignored disposition survives exec
-    if (options.capture_stdout) {
-      ::dup2(out.write.get(), STDOUT_FILENO);
-    }
-    if (options.capture_stderr) {
-      ::dup2(err.write.get(), STDERR_FILENO);
-    }
-    ::execve(path.c_str(), c_argv.data(), c_env.data());
-    ::_exit(127);
+  if (options.capture_stderr) {
+    spec.setup.fds.push_back({STDERR_FILENO, err.write.get()});
   }
-  return RunningCommand(ChildProcess(pid), std::move(out.read), std::move(err.read));
+  ChildProcess process = spawn_program(spec);
+  // Only the helper may hold the write ends, or the reads below would never see EOF.
+  out.write.reset();
+  err.write.reset();
+  return RunningCommand(std::move(process), std::move(out.read), std::move(err.read));
 }
 
 }  // namespace rootlesskit

@@ -1,11 +1,11 @@
 // Processes: the owner of a child pid (kills and reaps if still owned), running a helper
-// program and capturing its output, PATH lookup, and Go-style wait-status texts.
-// Used by the parent (newuidmap, getsubids, network helpers) and the child (COMMAND).
+// program and capturing its output, PATH lookup, and Go-style wait-status texts. Starting a
+// process is common/spawn.h. Used by the parent (newuidmap, getsubids, network helpers) and the
+// child (COMMAND).
 #pragma once
 
 #include <sys/types.h>
 
-#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -30,12 +30,15 @@ std::string go_signal_name(int sig);
 // Exit code upstream derives from a wait status: the exit code, or 255 when killed by a signal.
 int exit_code_of(int status);
 
-// Owns a child pid: the destructor SIGKILLs it and all its descendants and reaps it, if it was
-// neither waited for nor released. Move-only.
+// Owns a child pid, and optionally a pidfd for it (spawn.h always opens one: an event loop can
+// poll it for the exit, and signals sent through it cannot hit a recycled pid). The destructor
+// SIGKILLs the process and all its descendants and reaps it, if it was neither waited for nor
+// released. Move-only.
 class ChildProcess {
  public:
   ChildProcess() = default;
   explicit ChildProcess(pid_t pid) : m_pid(pid) {}
+  ChildProcess(pid_t pid, Fd pidfd) : m_pid(pid), m_pidfd(std::move(pidfd)) {}
   ChildProcess(const ChildProcess&) = delete;
   ChildProcess& operator=(const ChildProcess&) = delete;
   ChildProcess(ChildProcess&& other) noexcept;
@@ -43,32 +46,26 @@ class ChildProcess {
   ~ChildProcess();
 
   pid_t pid() const { return m_pid; }
+  // Readable (POLLIN) once the process has exited; -1 when there is none. Owned by this object.
+  int pidfd() const { return m_pidfd.get(); }
   explicit operator bool() const { return m_pid > 0; }
   // Blocks until the process exits; returns the raw wait status. The object no longer owns it.
   int wait();
   // Non-blocking: returns the wait status if it has exited (then no longer owned).
   std::optional<int> try_wait();
-  // Sends `sig`; errors (already gone) are ignored.
+  // For a caller that reaps with waitpid(-1) (the child's reaper): if `reaped` is our pid, stops
+  // owning it (it is gone: nothing to kill) and returns true.
+  bool take_reaped(pid_t reaped);
+  // Sends `sig` (through the pidfd when there is one); errors (already gone) are ignored.
   void signal(int sig) const;
-  // Stops owning the pid without waiting (someone else reaps it).
+  // Stops owning the pid without waiting (someone else reaps it); closes the pidfd.
   pid_t release();
 
  private:
   void kill_and_reap();
   pid_t m_pid = -1;
+  Fd m_pidfd;
 };
-
-// A forked worker process and the read end of the pipe it reports on.
-struct Worker {
-  ChildProcess process;
-  Fd report;
-};
-
-// Forks; the new process runs `body(report_fd)`, which must never return (it execs or _exits).
-// The caller gets the worker and the pipe's read end (its own copy of the write end is closed,
-// so EOF means the worker exec'd, exited or closed it). `body` runs in a copy of a possibly
-// multithreaded process: keep it to what is safe after fork. Throws Error "<what>: fork: ...".
-Worker fork_worker(const std::string& what, const std::function<void(int report_fd)>& body);
 
 struct CommandResult {
   int status = 0;  // raw wait status
@@ -80,7 +77,7 @@ struct CommandResult {
 struct RunOptions {
   bool capture_stdout = true;
   bool capture_stderr = true;
-  // Extra "KEY=VALUE" entries; the current environment is inherited.
+  // Extra "KEY=VALUE" entries, replacing same-named ones; the current environment is inherited.
   std::vector<std::string> extra_env;
   bool pdeathsig = true;  // the helper gets SIGKILL if we die
 };

@@ -2,58 +2,31 @@
 // Debian's kernels).
 #include "common/process_tree.h"
 
-#include <dirent.h>
-#include <fcntl.h>
 #include <signal.h>
-#include <unistd.h>
 
-#include <cerrno>
 #include <sstream>
 #include <string>
 
-#include "common/fd.h"
+#include "common/fs.h"
 
 namespace rootlesskit {
 namespace {
 
-// The whole text of a /proc file, or "" if the process is gone (reads then fail with ESRCH;
-// std::ifstream would throw from inside a destructor here).
-std::string read_proc_file(const std::string& path) {
-  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  std::string text;
-  if (!fd) {
-    return text;
-  }
-  char buf[4096];
-  ssize_t n;
-  while ((n = ::read(fd.get(), buf, sizeof buf)) > 0 || (n < 0 && errno == EINTR)) {
-    if (n > 0) {
-      text.append(buf, static_cast<size_t>(n));
-    }
-  }
-  return text;
-}
+// The whole text of a /proc file, or "" if the process is gone (reads then fail with ESRCH).
+std::string read_proc_file(const std::string& path) { return read_file(path).value_or(""); }
 
 }  // namespace
 
 std::vector<pid_t> children_of(pid_t pid) {
   std::vector<pid_t> out;
   std::string task_dir = "/proc/" + std::to_string(pid) + "/task";
-  DIR* dir = ::opendir(task_dir.c_str());
-  if (dir == nullptr) {
-    return out;
-  }
-  while (dirent* e = ::readdir(dir)) {
-    if (e->d_name[0] == '.') {
-      continue;
-    }
-    std::istringstream in(read_proc_file(task_dir + "/" + e->d_name + "/children"));
+  for (const auto& task : read_directory(task_dir).value_or(std::vector<std::string>{})) {
+    std::istringstream in(read_proc_file(task_dir + "/" + task + "/children"));
     pid_t child = 0;
     while (in >> child) {
       out.push_back(child);
     }
   }
-  ::closedir(dir);
   return out;
 }
 

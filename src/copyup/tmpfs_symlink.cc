@@ -3,7 +3,6 @@
 // such as dockerd-rootless.sh rely on the symlink layout.
 #include "copyup/tmpfs_symlink.h"
 
-#include <dirent.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -19,19 +18,11 @@ namespace rootlesskit::copyup {
 namespace {
 
 std::vector<std::string> list_entries(const std::string& dir) {
-  std::vector<std::string> names;
-  DIR* d = ::opendir(dir.c_str());
-  if (d == nullptr) {
+  auto names = read_directory(dir);
+  if (!names) {
     throw errno_error("failed to read " + dir);
   }
-  while (dirent* e = ::readdir(d)) {
-    std::string name = e->d_name;
-    if (name != "." && name != "..") {
-      names.push_back(name);
-    }
-  }
-  ::closedir(d);
-  return names;
+  return *names;
 }
 
 void link_entries(const std::string& dir, const std::string& ro_dir) {

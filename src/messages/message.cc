@@ -5,6 +5,7 @@
 
 #include "common/error.h"
 #include "common/fd.h"
+#include "messages/channel.h"
 
 namespace rootlesskit::messages {
 
@@ -87,38 +88,36 @@ PortDriverCompleted decode_port(const std::string& body) {
   return m;
 }
 
-void write_frame(int fd, const std::string& body) {
+std::string encode_child_error(const std::string& message) {
+  ordered j;
+  j["Name"] = child_error_name;
+  j["Message"] = message;
+  return j.dump();
+}
+
+std::optional<std::string> decode_child_error(const std::string& body) {
+  nlohmann::json j = nlohmann::json::parse(body, nullptr, false);
+  if (!j.is_object() || j.value("Name", "") != child_error_name) {
+    return std::nullopt;
+  }
+  auto message = j.find("Message");
+  return message != j.end() && message->is_string() ? message->get<std::string>() : body;
+}
+
+void send_message(int fd, const std::string& body) {
   if (body.empty() || body.size() > max_message_size) {
     throw Error("bad message length: " + std::to_string(body.size()) + " (max: " +
                 std::to_string(max_message_size) + ")");
   }
-  std::string frame(4, '\0');
-  auto len = static_cast<uint32_t>(body.size());
-  for (int i = 0; i < 4; ++i) {
-    frame[static_cast<size_t>(i)] = static_cast<char>((len >> (8 * i)) & 0xff);
-  }
-  frame += body;
-  write_all(fd, frame.data(), frame.size());
+  send_packet(fd, body);
 }
 
-bool read_frame(int fd, std::string* body) {
-  unsigned char header[4];
-  size_t n = read_full(fd, header, sizeof header);
-  if (n == 0) {
+bool receive_message(int fd, std::string* body) {
+  Packet packet;
+  if (receive_packet(fd, packet) != ReceiveStatus::packet) {
     return false;
   }
-  if (n != sizeof header) {
-    throw Error("read " + std::to_string(n) + " bytes, expected 4 bytes");
-  }
-  uint32_t len = header[0] | (header[1] << 8) | (header[2] << 16) | (static_cast<uint32_t>(header[3]) << 24);
-  if (len == 0 || len > max_message_size) {
-    throw Error("bad message length: " + std::to_string(len) + " (max: " + std::to_string(max_message_size) + ")");
-  }
-  body->assign(len, '\0');
-  n = read_full(fd, body->data(), len);
-  if (n != len) {
-    throw Error("read " + std::to_string(n) + " bytes, expected " + std::to_string(len) + " bytes");
-  }
+  *body = std::move(packet.body);
   return true;
 }
 

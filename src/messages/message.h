@@ -1,8 +1,11 @@
-// The private parent<->child protocol: 4-byte little-endian length + one JSON object, with
-// upstream's message names. Read by the re-exec'd child and written by the parent (and back).
+// The private parent<->child protocol: one JSON object per packet on the parent/child channel
+// (messages/channel.h), with upstream's message names (upstream frames them with a 4-byte length
+// on pipes; the protocol is private to one binary, docs/ARCHITECTURE.md). Read and written by the
+// parent and the child.
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -36,10 +39,17 @@ void expect_named(const std::string& body, const std::string& name);
 NetworkDriverCompleted decode_network(const std::string& body);
 PortDriverCompleted decode_port(const std::string& body);
 
-// Framing. write_frame throws on I/O error or an oversized body. read_frame returns false on a
-// clean EOF before the header (peer gone) and throws on a truncated frame or bad length
-// (`bad message length: %d (max: %d)`, `read %d bytes, expected %d bytes`).
-void write_frame(int fd, const std::string& body);
-bool read_frame(int fd, std::string* body);
+// C->P instead of the next message when the child failed: {"Name":"ChildError","Message":"..."}.
+// The child's pre-exec code writes it by hand (it may not allocate); this is its one decoder.
+inline constexpr const char* child_error_name = "ChildError";
+std::string encode_child_error(const std::string& message);
+// The message of a ChildError body; nullopt for any other message.
+std::optional<std::string> decode_child_error(const std::string& body);
+
+// One message per packet. send_message throws on I/O error or an empty or oversized body.
+// receive_message returns false when the peer is gone (EOF) and throws on an I/O error; fds sent
+// along (none are, in the set-up messages) are closed.
+void send_message(int fd, const std::string& body);
+bool receive_message(int fd, std::string* body);
 
 }  // namespace rootlesskit::messages

@@ -18,7 +18,6 @@ class ParentDriver {
   virtual ~ParentDriver() = default;
   // The "networkDriver" object of GET /v1/info.
   virtual api::NetworkDriverInfo info() const = 0;
-  virtual int mtu() const = 0;
   // Runs in the parent after the ID maps are written, with the child's host pid. Returns what the
   // child must configure. Helpers started here are stopped by cleanup().
   virtual messages::NetworkDriverCompleted configure(pid_t child_pid, const std::string& state_dir,

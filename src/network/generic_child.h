@@ -7,7 +7,8 @@
 
 namespace rootlesskit::network {
 
-// Applies the message's Dev/MTU/IP/Netmask/Gateway in the current netns (SPEC §8.1 order).
+// Applies the message's Dev/MTU/IP/Netmask/Gateway in the current netns, in upstream's order
+// (pkg/child/child.go activateDev).
 // Throws Error "could not determine the preconfigured tap" when Dev is empty.
 void configure_from_message(const messages::NetworkDriverCompleted& message);
 

@@ -1,10 +1,9 @@
-// fork + fd shuffling + exec for network helpers; exec errors come back through a CLOEXEC pipe
-// (EOF means the exec succeeded).
+// Network helpers started with common/spawn.h (own process group, PDEATHSIG SIGKILL, optionally
+// in the child's netns), and the non-blocking capture of their output.
 #include "network/helper_process.h"
 
 #include <fcntl.h>
 #include <signal.h>
-#include <sys/prctl.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -12,80 +11,24 @@
 #include "common/error.h"
 #include "common/fd.h"
 #include "common/log.h"
+#include "common/spawn.h"
 #include "common/strings.h"
 
-extern char** environ;
-
 namespace rootlesskit::network {
-namespace {
-
-// Moves every source fd out of the way first, so that a source numbered like another target
-// (e.g. a pipe end that happens to be fd 3) is not clobbered by dup2.
-void install_fds(const std::vector<std::pair<int, int>>& fds) {
-  std::vector<int> moved;
-  for (const auto& [target, source] : fds) {
-    int fd = ::fcntl(source, F_DUPFD_CLOEXEC, 64);
-    if (fd < 0) {
-      throw errno_error("dup");
-    }
-    moved.push_back(fd);
-  }
-  for (size_t i = 0; i < fds.size(); ++i) {
-    if (::dup2(moved[i], fds[i].first) < 0) {  // dup2 clears FD_CLOEXEC on the target
-      throw errno_error("dup2");
-    }
-  }
-}
-
-[[noreturn]] void exec_helper(const HelperSpec& spec, const std::string& path, pid_t parent, int error_fd) {
-  std::string message;
-  try {
-    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-    if (::getppid() != parent) {
-      ::_exit(127);
-    }
-    ::setpgid(0, 0);
-    sigset_t none;
-    sigemptyset(&none);
-    ::sigprocmask(SIG_SETMASK, &none, nullptr);
-    ::signal(SIGPIPE, SIG_DFL);  // ignored in our process; an ignored disposition survives exec
-    if (spec.netns != nullptr) {
-      spec.netns->enter();
-    }
-    install_fds(spec.fds);
-    std::vector<char*> argv;
-    for (const auto& a : spec.argv) {
-      argv.push_back(const_cast<char*>(a.c_str()));
-    }
-    argv.push_back(nullptr);
-    ::execve(path.c_str(), argv.data(), environ);
-    message = "fork/exec " + path + ": " + errno_text(errno);
-  } catch (const std::exception& e) {
-    message = e.what();
-  }
-  ::write(error_fd, message.data(), message.size());
-  ::_exit(127);
-}
-
-}  // namespace
 
 ChildProcess spawn_helper(const HelperSpec& spec) {
-  const std::string what = "failed to start " + spec.argv.at(0);
-  std::string path;
+  ProgramSpec program;
+  program.argv = spec.argv;
+  program.setup.new_process_group = true;
+  program.setup.fds = spec.fds;
+  if (spec.netns != nullptr) {
+    program.setup.namespaces = spec.netns->joins();
+  }
   try {
-    path = look_path(spec.argv.at(0));
+    return spawn_program(program);
   } catch (const Error& e) {
-    throw e.wrap(what);
+    throw e.wrap("failed to start " + spec.argv.at(0));
   }
-  pid_t parent = ::getpid();
-  Worker worker = fork_worker(what, [&](int report) { exec_helper(spec, path, parent, report); });
-  ChildProcess helper = std::move(worker.process);
-  std::string message = read_to_end(worker.report.get());
-  if (!message.empty()) {
-    helper.wait();
-    throw Error(what + ": " + message);
-  }
-  return helper;
 }
 
 HelperOutput::HelperOutput(std::string label) : m_label(std::move(label)) {

@@ -4,11 +4,11 @@
 #pragma once
 
 #include <optional>
-#include <utility>
 #include <vector>
 #include <string>
 
 #include "common/process.h"
+#include "common/spawn.h"
 #include "network/netns.h"
 
 namespace rootlesskit::network {
@@ -16,16 +16,17 @@ namespace rootlesskit::network {
 struct HelperSpec {
   std::vector<std::string> argv;  // argv[0] is looked up in $PATH (Go exec.LookPath rules)
   // {fd number in the helper, fd in the caller}; 0/1/2 included. Unlisted stdio fds are
-  // inherited; other fds follow their FD_CLOEXEC flag (all of ours have it).
-  std::vector<std::pair<int, int>> fds;
+  // inherited; no other fd reaches the helper.
+  std::vector<FdMapping> fds;
   // Joined before exec when set (the helper then runs in the child's netns).
   const OpenedNetns* netns = nullptr;
 };
 
-// Forks and execs the helper. It gets SIGKILL if the parent dies, starts with no blocked
-// signals, and runs in a process group of its own: a Ctrl-C on the terminal goes to rootlesskit
-// and COMMAND, not to the network under them (rootlesskit stops its helpers itself).
-// Throws Error "failed to start <argv0>: <cause>" if joining the netns or exec fails.
+// Forks and execs the helper (spawn_program). It gets SIGKILL if the parent dies, starts with no
+// blocked signals, and runs in a process group of its own: a Ctrl-C on the terminal goes to
+// rootlesskit and COMMAND, not to the network under them (rootlesskit stops its helpers itself).
+// The returned owner holds a pidfd. Throws Error "failed to start <argv0>: <cause>", e.g.
+// "failed to start slirp4netns: failed to join the network namespace <path>: <errno text>".
 ChildProcess spawn_helper(const HelperSpec& spec);
 
 // A helper's stdout+stderr, shown as debug lines "<label>: <line>" like upstream's logWriter.

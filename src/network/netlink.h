@@ -19,7 +19,8 @@ struct IpAddress {
 // inet_pton of either family. Throws Error "invalid IP address: <text>".
 IpAddress parse_ip(const std::string& text);
 
-// What the child configures on its interface (SPEC §8.1). Empty ip/gateway and mtu 0 are skipped.
+// What the child configures on its interface (upstream pkg/child/child.go activateDev). Empty
+// ip/gateway and mtu 0 are skipped.
 struct InterfaceConfig {
   std::string dev;
   int mtu = 0;

@@ -1,12 +1,11 @@
-// Forked helpers that join a network namespace (and, from the parent, its owning user namespace)
-// to create taps, configure interfaces or create a detached netns. Runs in the parent or the
-// child; the helper itself is single-threaded, as setns(CLONE_NEWUSER) requires.
+// Workers that join a network namespace (and, from the parent, its owning user namespace) to
+// create taps, configure interfaces or create a detached netns. Runs in the parent or the child;
+// the worker itself is single-threaded, as setns(CLONE_NEWUSER) requires.
 #include "network/netns.h"
 
 #include <fcntl.h>
 #include <sched.h>
 #include <sys/mount.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <string>
@@ -14,6 +13,7 @@
 #include "common/error.h"
 #include "common/fs.h"
 #include "common/process.h"
+#include "common/spawn.h"
 #include "network/loopback.h"
 
 namespace rootlesskit::network {
@@ -27,33 +27,16 @@ Fd open_ns(const std::string& path) {
   return fd;
 }
 
-// In the forked helper: runs `fn`, sends any error text to `error_fd`, never returns.
-[[noreturn]] void helper_main(int error_fd, const std::function<void()>& fn) {
-  std::string message;
-  try {
+// Runs `fn` in a worker (after joining `namespaces`) and waits for it to end. Rethrows its error.
+void run_in_worker(std::vector<NamespaceJoin> namespaces, const std::function<void()>& fn) {
+  ProcessSetup setup;
+  setup.namespaces = std::move(namespaces);
+  Worker worker = spawn_worker("network namespace helper", setup, [&] {
     fn();
-    ::_exit(0);
-  } catch (const std::exception& e) {
-    message = e.what();
-  } catch (...) {
-    message = "unknown error";
-  }
-  try {
-    write_all(error_fd, message.data(), message.size());
-  } catch (...) {
-  }
-  ::_exit(1);
-}
-
-// Forks, runs `fn` in the helper, waits. Rethrows the helper's error text.
-void run_in_helper(const std::function<void()>& fn) {
-  Worker worker = fork_worker("namespace helper", [&](int report) { helper_main(report, fn); });
-  ChildProcess helper = std::move(worker.process);
-  std::string message = read_to_end(worker.report.get());
-  int status = helper.wait();
-  if (!message.empty()) {
-    throw Error(message);
-  }
+    report_ready();
+  });
+  worker.await_ready();
+  int status = worker.process().wait();
   if (status != 0) {
     throw Error("network namespace helper exited: " + describe_wait_status(status));
   }
@@ -73,26 +56,23 @@ OpenedNetns::OpenedNetns(const NetnsTarget& target) : m_target(target) {
   m_net = open_ns(target.netns_path);
 }
 
-void OpenedNetns::enter() const {
-  if (m_user && ::setns(m_user.get(), CLONE_NEWUSER) != 0) {
-    throw errno_error("failed to join the user namespace " + m_target.userns_path);
+std::vector<NamespaceJoin> OpenedNetns::joins() const {
+  std::vector<NamespaceJoin> joins;
+  if (m_user) {
+    joins.push_back({m_user.get(), CLONE_NEWUSER, "the user namespace " + m_target.userns_path});
   }
-  if (::setns(m_net.get(), CLONE_NEWNET) != 0) {
-    throw errno_error("failed to join the network namespace " + m_target.netns_path);
-  }
+  joins.push_back({m_net.get(), CLONE_NEWNET, "the network namespace " + m_target.netns_path});
+  return joins;
 }
 
 void run_in_netns(const NetnsTarget& target, const std::function<void()>& fn) {
   OpenedNetns netns(target);
-  run_in_helper([&] {
-    netns.enter();
-    fn();
-  });
+  run_in_worker(netns.joins(), fn);
 }
 
 void create_netns_file(const std::string& path) {
   write_file(path, "", 0400);
-  run_in_helper([&] {
+  run_in_worker({}, [&] {
     if (::unshare(CLONE_NEWNET) != 0) {
       throw errno_error("unshare(CLONE_NEWNET)");
     }

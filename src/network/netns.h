@@ -1,15 +1,18 @@
-// The one place that enters another network namespace: a forked helper process joins it (setns
-// is refused in a multithreaded process and cannot be undone for a user namespace), does its
-// work, and reports success or the error text back through a pipe. Used by the parent (tap
-// creation, helpers that must live in the child's netns) and by the child (--detach-netns).
+// The one place that enters another network namespace: a new process (a worker or a helper
+// program, common/spawn.h) joins it in its setup steps, from namespace files the caller opened
+// (setns is refused in a multithreaded process and cannot be undone for a user namespace).
+// Used by the parent (tap creation, helpers that must live in the child's netns) and by the child
+// (--detach-netns).
 #pragma once
 
 #include <sys/types.h>
 
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "common/fd.h"
+#include "common/spawn.h"
 
 namespace rootlesskit::network {
 
@@ -27,13 +30,13 @@ struct NetnsTarget {
 NetnsTarget child_netns(pid_t child_pid, const std::string& detached_netns_path);
 
 // The namespace files of a target, opened (O_CLOEXEC) in the calling process, so that paths under
-// /proc/PID/root resolve with the caller's view. enter() joins them; call it only in a forked,
-// single-threaded process. Throws Error "failed to open <path>: <errno>".
+// /proc/PID/root resolve with the caller's view. Throws Error "failed to open <path>: <errno>".
 class OpenedNetns {
  public:
   explicit OpenedNetns(const NetnsTarget& target);
-  // Throws Error "failed to join the user namespace <path>: ..." / "... network namespace ...".
-  void enter() const;
+  // What a new process joins (ProcessSetup::namespaces), user namespace first; valid while this
+  // object lives. A failure reads "failed to join the network namespace <path>: <errno text>".
+  std::vector<NamespaceJoin> joins() const;
 
  private:
   NetnsTarget m_target;
@@ -41,11 +44,12 @@ class OpenedNetns {
   Fd m_net;
 };
 
-// Runs `fn` in a forked helper that joined `target`, and waits for it. An Error thrown by `fn`
-// (or by joining) is rethrown here with the same text.
+// Runs `fn` in a worker that joined `target`, and waits for it. An Error thrown by `fn` (or by
+// joining) is rethrown here with the same text. `fn` runs after fork: see spawn_worker() for
+// when that is allowed.
 void run_in_netns(const NetnsTarget& target, const std::function<void()>& fn);
 
-// Creates a new network namespace (from a forked helper, which unshares it and brings its lo up)
+// Creates a new network namespace (from a worker, which unshares it and brings its lo up)
 // and bind-mounts it onto `path` (created first as an empty 0400 file). The mount lives in the
 // caller's mount namespace. Runs in the child, which has the capabilities (--detach-netns).
 void create_netns_file(const std::string& path);

@@ -2,9 +2,8 @@
 #include "parent/apparmor.h"
 
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 
+#include "common/fs.h"
 #include "common/log.h"
 #include "common/strings.h"
 
@@ -34,8 +33,7 @@ std::string apparmor_userns_hint(const std::string& exe) {
 }
 
 void warn_if_apparmor_restricts_userns() {
-  std::ifstream in("/proc/sys/kernel/apparmor_restrict_unprivileged_userns");
-  std::string value((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::string value = read_file("/proc/sys/kernel/apparmor_restrict_unprivileged_userns").value_or("");
   if (trim_space(value) != "1") {
     return;
   }

@@ -4,10 +4,10 @@
 
 #include <sys/stat.h>
 
-#include <fstream>
 #include <sstream>
 
 #include "common/error.h"
+#include "common/fs.h"
 #include "common/log.h"
 #include "common/strings.h"
 
@@ -15,7 +15,7 @@ namespace rootlesskit::parent {
 namespace {
 
 std::vector<std::string> cgroup2_mounts() {
-  std::ifstream in("/proc/self/mountinfo");
+  std::istringstream in(read_file("/proc/self/mountinfo").value_or(""));
   std::vector<std::string> out;
   std::string line;
   while (std::getline(in, line)) {
@@ -33,7 +33,7 @@ std::vector<std::string> cgroup2_mounts() {
 }
 
 std::string own_group(pid_t pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/cgroup");
+  std::istringstream in(read_file("/proc/" + std::to_string(pid) + "/cgroup").value_or(""));
   std::string line;
   while (std::getline(in, line)) {
     if (line.rfind("0::", 0) == 0) {
@@ -43,17 +43,10 @@ std::string own_group(pid_t pid) {
   throw Error("no cgroup2 entry in /proc/" + std::to_string(pid) + "/cgroup");
 }
 
-void write_text(const std::string& path, const std::string& text) {
-  std::ofstream out(path);
-  out << text;
-  out.flush();
-  if (!out) {
-    throw Error("write " + path);
-  }
-}
+void write_text(const std::string& path, const std::string& text) { write_existing_file(path, text); }
 
 void move_processes(const std::string& group, const std::string& target) {
-  std::ifstream procs(group + "/cgroup.procs");
+  std::istringstream procs(read_file(group + "/cgroup.procs").value_or(""));
   std::string pid;
   while (std::getline(procs, pid)) {
     if (pid.empty() || pid == "0") {
@@ -68,7 +61,7 @@ void move_processes(const std::string& group, const std::string& target) {
 }
 
 void enable_controllers(const std::string& group) {
-  std::ifstream in(group + "/cgroup.controllers");
+  std::istringstream in(read_file(group + "/cgroup.controllers").value_or(""));
   std::string controller;
   while (in >> controller) {
     try {

@@ -10,10 +10,9 @@
 #include <algorithm>
 #include <cstdlib>
 
-#include <nlohmann/json.hpp>
-
 #include "api/server.h"
 #include "common/error.h"
+#include "common/event_loop.h"
 #include "common/fs.h"
 #include "common/log.h"
 #include "common/process.h"
@@ -21,6 +20,7 @@
 #include "common/strings.h"
 #include "messages/message.h"
 #include "network/driver.h"
+#include "port/driver.h"
 #include "parent/apparmor.h"
 #include "parent/cgroup_evacuation.h"
 #include "parent/preflight.h"
@@ -116,7 +116,7 @@ void write_id_maps(const SpawnedChild& child, const IdMapPlan& plan) {
 // caller's cleanup then kills the child.
 std::string receive(SpawnedChild& child, SignalReceiver& signals) {
   while (true) {
-    pollfd fds[2] = {{child.from_child.get(), POLLIN, 0}, {signals.fd(), POLLIN, 0}};
+    pollfd fds[2] = {{child.channel.get(), POLLIN, 0}, {signals.fd(), POLLIN, 0}};
     if (::poll(fds, 2, -1) < 0) {
       if (errno == EINTR) {
         continue;
@@ -132,16 +132,14 @@ std::string receive(SpawnedChild& child, SignalReceiver& signals) {
     }
     if (fds[0].revents != 0) {
       std::string body;
-      if (!messages::read_frame(child.from_child.get(), &body)) {
+      if (!messages::receive_message(child.channel.get(), &body)) {
         child_died(child);
       }
-      if (body.find("\"Name\":\"ChildError\"") != std::string::npos) {
-        auto j = nlohmann::json::parse(body, nullptr, false);
-        std::string message = j.is_object() ? j.value("Message", body) : body;
-        if (message.find("permission denied") != std::string::npos) {
+      if (auto message = messages::decode_child_error(body)) {
+        if (message->find("permission denied") != std::string::npos) {
           warn_if_apparmor_restricts_userns();
         }
-        throw Error(message);
+        throw Error(*message);
       }
       return body;
     }
@@ -153,7 +151,7 @@ std::string receive(SpawnedChild& child, SignalReceiver& signals) {
 void send(SpawnedChild& child, const std::string& body) {
   log::debug("Sending {}", body);
   try {
-    messages::write_frame(child.to_child.get(), body);
+    messages::send_message(child.channel.get(), body);
   } catch (const Error&) {
     child_died(child);
   }
@@ -181,6 +179,9 @@ api::Info make_info(const Options& o, const StateDir& state, pid_t child_pid) {
   info.child_pid = child_pid;
   if (o.network_driver) {
     info.network_driver = o.network_driver->info();
+  }
+  if (o.port_driver) {
+    info.port_driver = o.port_driver->info();
   }
   return info;
 }
@@ -233,13 +234,63 @@ struct NetworkCleanup {
   }
 };
 
+port::ChildContext port_child_context(const Options& o, const StateDir& state, pid_t child_pid,
+                                      const messages::NetworkDriverCompleted& net) {
+  port::ChildContext c;
+  c.child_pid = child_pid;
+  c.state_dir = state.path();
+  c.child_ip = net.ip;
+  c.detached_netns_path = detached_netns_path(o, state, child_pid);
+  return c;
+}
+
+// The -p ports are published before COMMAND starts (upstream adds them after the child may
+// already run COMMAND), so that COMMAND finds them open.
+void publish_ports(port::ParentDriver& driver, const std::vector<port::Spec>& specs) {
+  for (const port::Spec& spec : specs) {
+    try {
+      port::Status status = driver.add_port(spec);
+      log::debug("published port {}", status.id);
+    } catch (const Error& e) {
+      throw e.wrap("failed to expose port " + port::describe(spec));
+    }
+  }
+}
+
+// Stops the API server and the port driver on the loop thread (on every exit path), then
+// joins it.
+class ApiAndPorts {
+ public:
+  ApiAndPorts(EventLoop& loop, api::Server& server, port::ParentDriver* ports)
+      : m_loop(loop), m_server(server), m_ports(ports) {}
+  ApiAndPorts(const ApiAndPorts&) = delete;
+  ApiAndPorts& operator=(const ApiAndPorts&) = delete;
+  ~ApiAndPorts() { stop(); }
+  void run_in_background() { m_thread = std::make_unique<LoopThread>(m_loop); }
+  void stop() {
+    m_loop.call([this] {
+      m_server.stop();
+      if (m_ports != nullptr) {
+        m_ports->stop();
+      }
+    });
+    m_thread.reset();
+  }
+
+ private:
+  EventLoop& m_loop;
+  api::Server& m_server;
+  port::ParentDriver* m_ports;
+  std::unique_ptr<LoopThread> m_thread;
+};
+
 }  // namespace
 
 int run(const Options& o) {
   warn_about_environment(o.propagation);
   IdMapPlan id_maps = plan_id_maps(o);
   StateDir state = StateDir::open(o.state_dir);
-  SignalReceiver signals;  // before the fork: no signal is lost (SPEC §16 #18)
+  SignalReceiver signals;  // before the fork: no signal is lost (upstream loses early ones)
   SpawnedChild child = spawn_child(make_spawn_request(o, state, signals));
   NetworkCleanup network_cleanup{o.network_driver.get()};
   log::debug("started the child (PID={}), state dir {}", child.process.pid(), state.path());
@@ -252,18 +303,33 @@ int run(const Options& o) {
   }
   messages::NetworkDriverCompleted net = configure_network(o, state, child.process.pid());
   send(child, messages::encode(net));
+
+  EventLoop loop;
+  api::Server server(loop, [&] { return make_info(o, state, child.process.pid()); }, o.port_driver.get());
+  ApiAndPorts api_and_ports(loop, server, o.port_driver.get());
+  messages::PortDriverCompleted port_message;
+  if (o.port_driver) {
+    o.port_driver->start(loop, port_child_context(o, state, child.process.pid(), net));
+    publish_ports(*o.port_driver, o.publish_ports);
+    port_message.opaque = o.port_driver->opaque_for_child();
+  }
   write_child_pid(state, child.process.pid());
   raise_nofile_limit();
-  api::Server server([&] { return make_info(o, state, child.process.pid()); }, nullptr);
   server.start(api::listen_unix(state.file(state_file_api_sock)));
   log::debug("listening on {}", state.file(state_file_api_sock));
-  // The last message lets COMMAND start: api.sock already answers when it runs (upstream races).
-  send(child, messages::encode(messages::PortDriverCompleted{}));
-  child.to_child.reset();
+  // The last message lets COMMAND start: api.sock already answers and the -p ports are open
+  // when it runs (upstream races both). After it, the channel belongs to the port driver (its
+  // requests were queued until now) or is closed.
+  send(child, messages::encode(port_message));
+  if (o.port_driver && o.port_driver->uses_child_channel()) {
+    o.port_driver->attach_child(std::move(child.channel));
+  }
+  child.channel.reset();
+  api_and_ports.run_in_background();
   log::debug("waiting for the child to exit");
   int status = supervise(child, signals, o.network_driver.get());
   log::debug("child exited: {}", describe_wait_status(status));
-  server.stop();
+  api_and_ports.stop();
   if (status != 0) {
     throw Error("child exited: " + describe_wait_status(status), exit_code_of(status));
   }

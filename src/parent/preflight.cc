@@ -3,9 +3,9 @@
 
 #include <unistd.h>
 
-#include <fstream>
 #include <sstream>
 
+#include "common/fs.h"
 #include "common/log.h"
 #include "common/strings.h"
 
@@ -13,13 +13,7 @@ namespace rootlesskit::parent {
 namespace {
 
 std::optional<std::string> read_text(const char* path) {
-  std::ifstream in(path);
-  if (!in) {
-    return std::nullopt;
-  }
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+  return read_file(path);
 }
 
 void warn_about_sysctls() {

@@ -14,12 +14,15 @@
 #include <cstring>
 
 #include "common/error.h"
+#include "common/spawn.h"
+#include "messages/channel.h"
 #include "parent/apparmor.h"
 
 namespace rootlesskit::parent {
 namespace {
 
-// Reports a pre-exec failure to the parent as a framed {"Name":"ChildError",...} message.
+// Reports a pre-exec failure to the parent as one {"Name":"ChildError",...} packet (the shape
+// messages::decode_child_error reads), written by hand: nothing may be allocated here.
 [[noreturn]] void fail_before_exec(int fd, const char* step, int err) {
   // strerrordesc_np only indexes a static table, unlike strerror it is safe here.
   const char* desc = ::strerrordesc_np(err);
@@ -30,19 +33,16 @@ namespace {
   }
   char body[512];
   int len = std::snprintf(body, sizeof body, "{\"Name\":\"ChildError\",\"Message\":\"%s: %s\"}", step, text);
-  unsigned char header[4] = {static_cast<unsigned char>(len), static_cast<unsigned char>(len >> 8), 0, 0};
-  (void)!::write(fd, header, 4);
-  (void)!::write(fd, body, static_cast<size_t>(len));
+  (void)!::write(fd, body, static_cast<size_t>(len));  // one write: one packet
   ::_exit(1);
 }
 
 struct PreExec {
   char* const* argv;
   char* const* envp;
-  int to_child_read;    // read end of parent->child
-  int from_child_write; // write end of child->parent
-  int target_read;
-  int target_write;
+  int channel;               // the child's end
+  const FdMapping* mapping;  // the channel at its number after any LISTEN_FDS
+  int* scratch;              // 1 slot for install_fds
   int unshare_flags;
   const sigset_t* mask;
 };
@@ -50,42 +50,42 @@ struct PreExec {
 [[noreturn]] void run_pre_exec(const PreExec& p) {
   ::prctl(PR_SET_PDEATHSIG, SIGKILL);
   if (p.unshare_flags != 0 && ::unshare(p.unshare_flags) != 0) {
-    fail_before_exec(p.from_child_write, "failed to unshare namespaces", errno);
+    fail_before_exec(p.channel, "failed to unshare namespaces", errno);
   }
   char go = 0;
   ssize_t n;
-  while ((n = ::read(p.to_child_read, &go, 1)) < 0 && errno == EINTR) {
+  while ((n = ::read(p.channel, &go, 1)) < 0 && errno == EINTR) {
   }
   if (n != 1) {
     ::_exit(1);  // the parent gave up (or died) before the ID maps were written
   }
-  // Move the pipe ends above every target number first, so the dup2s below cannot clobber them.
-  int high_read = ::fcntl(p.to_child_read, F_DUPFD_CLOEXEC, p.target_write + 1);
-  int high_write = ::fcntl(p.from_child_write, F_DUPFD_CLOEXEC, p.target_write + 1);
-  if (high_read < 0 || high_write < 0 || ::dup2(high_read, p.target_read) < 0 ||
-      ::dup2(high_write, p.target_write) < 0) {
-    fail_before_exec(p.from_child_write, "failed to pass the pipe fds", errno);
+  // install_fds leaves a close-on-exec copy of the channel above the target: the exec drops it.
+  // Once the dup2 ran, the original number may hold something else: report on the copy
+  // (scratch[0], made before the dup2) or, after it, on the target.
+  size_t failed = 0;
+  if (int err = install_fds(p.mapping, 1, p.scratch, &failed); err != 0) {
+    fail_before_exec(p.scratch[0] >= 0 ? p.scratch[0] : p.channel, "failed to pass the channel fd", err);
   }
   ::sigprocmask(SIG_SETMASK, p.mask, nullptr);
   ::execve(p.argv[0], p.argv, p.envp);
-  fail_before_exec(high_write, "failed to execute the child", errno);
+  fail_before_exec(p.mapping->target, "failed to execute the child", errno);
 }
 
 }  // namespace
 
 SpawnedChild spawn_child(const SpawnRequest& request) {
-  Pipe to_child = make_pipe();
-  Pipe from_child = make_pipe();
-  const int target_read = 3 + request.listen_fds;
-  const int target_write = 4 + request.listen_fds;
+  messages::ChannelPair channel = messages::make_channel_pair();
+  const int target = 3 + request.listen_fds;
 
   std::vector<std::string> argv = request.argv;
   std::vector<std::string> env = request.env;
-  env.push_back(request.pipe_fd_env_key + "=" + std::to_string(target_read) + "," + std::to_string(target_write));
+  env.push_back(request.pipe_fd_env_key + "=" + std::to_string(target) + "," + std::to_string(target));
   auto c_argv = c_string_array(argv);
   auto c_env = c_string_array(env);
-  PreExec pre{c_argv.data(), c_env.data(), to_child.read.get(), from_child.write.get(),
-              target_read, target_write, request.unshare_flags, &request.exec_mask};
+  const FdMapping mapping{target, channel.child.get()};
+  int scratch[1] = {-1};
+  PreExec pre{c_argv.data(), c_env.data(), channel.child.get(), &mapping, scratch, request.unshare_flags,
+              &request.exec_mask};
 
   long pid = ::syscall(SYS_clone, static_cast<unsigned long>(request.clone_flags) | SIGCHLD, nullptr, nullptr,
                        nullptr, nullptr);
@@ -99,14 +99,19 @@ SpawnedChild spawn_child(const SpawnRequest& request) {
   if (pid == 0) {
     run_pre_exec(pre);
   }
-  SpawnedChild child{ChildProcess(static_cast<pid_t>(pid)), std::move(to_child.write), std::move(from_child.read)};
-  // Our copies of the child's ends must go, or a dead child would never show up as EOF (SPEC §3.6).
-  return child;
+  ChildProcess process(static_cast<pid_t>(pid));
+  Fd pidfd(static_cast<int>(::syscall(SYS_pidfd_open, process.pid(), 0)));
+  if (!pidfd) {
+    throw errno_error("failed to start the child: pidfd_open");
+  }
+  // Our copy of the child's end goes here (channel.child), or a dead child would never show up
+  // as EOF: upstream keeps its copies and hangs.
+  return SpawnedChild{ChildProcess(process.release(), std::move(pidfd)), std::move(channel.parent)};
 }
 
 void release_child(const SpawnedChild& child) {
   char go = 1;
-  write_all(child.to_child.get(), &go, 1);
+  write_all(child.channel.get(), &go, 1);
 }
 
 }  // namespace rootlesskit::parent

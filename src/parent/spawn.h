@@ -16,6 +16,8 @@ namespace rootlesskit::parent {
 struct SpawnRequest {
   std::vector<std::string> argv;  // argv[0] is exec'd as is (e.g. /proc/self/exe)
   std::vector<std::string> env;   // complete environment, without the pipe variable
+  // Names the channel for the child: "<fd>,<fd>" (upstream's "<read>,<write>" shape; both
+  // numbers are the one channel socket).
   std::string pipe_fd_env_key;
   int clone_flags = 0;            // CLONE_NEW* given to clone(2)
   int unshare_flags = 0;          // CLONE_NEW* unshared by the child before exec
@@ -25,8 +27,9 @@ struct SpawnRequest {
 
 struct SpawnedChild {
   ChildProcess process;
-  Fd to_child;    // parent -> child messages
-  Fd from_child;  // child -> parent messages
+  // The parent's end of the parent/child channel (messages/channel.h). The parent holds no copy
+  // of the child's end, so the child's death shows as EOF here.
+  Fd channel;
 };
 
 // Starts the child; it blocks before exec until release_child() is called. Throws Error
@@ -35,8 +38,5 @@ SpawnedChild spawn_child(const SpawnRequest& request);
 
 // Lets the child exec its image (call after the ID maps are written).
 void release_child(const SpawnedChild& child);
-
-// Name of the frame a pre-exec or child failure is reported with (private to our protocol).
-inline constexpr const char* child_error_message_name = "ChildError";
 
 }  // namespace rootlesskit::parent

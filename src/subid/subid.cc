@@ -8,12 +8,11 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdlib>
-#include <fstream>
 #include <iterator>
-#include <sstream>
 #include <utility>
 
 #include "common/error.h"
+#include "common/fs.h"
 #include "common/log.h"
 #include "common/strings.h"
 
@@ -51,13 +50,11 @@ bool getsubids_would_read_files(const StaticPaths& paths) {
   if (std::getenv("GETSUBIDS") != nullptr) {
     return false;  // an explicitly chosen tool may know other sources
   }
-  std::ifstream in(paths.nsswitch);
-  if (!in) {
+  auto text = read_file(paths.nsswitch);
+  if (!text) {
     return true;  // no nsswitch.conf: libsubid uses the files
   }
-  std::stringstream text;
-  text << in.rdbuf();
-  return nsswitch_subid_uses_files(text.str());
+  return nsswitch_subid_uses_files(*text);
 }
 
 IdRanges lookup_raw(Source source, const User& user, const StaticPaths& paths, Source* used) {

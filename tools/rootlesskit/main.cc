@@ -5,6 +5,7 @@
 #include <iostream>
 #include <memory>
 
+#include "cli/driver_options.h"
 #include "cli/flagset.h"
 #include "cli/rootlesskit_flags.h"
 #include "common/error.h"
@@ -26,19 +27,13 @@ bool reaper_enabled(const rk::cli::RootlesskitFlags& f) {
   return f.reaper == "true";
 }
 
-// "implicit" means pasta forwards ports by itself: there is no port driver object to run.
-void check_port_driver(const rk::cli::RootlesskitFlags& f) {
-  if (f.port_driver != "none" && f.port_driver != "implicit") {
-    throw rk::Error("port driver \"" + f.port_driver + "\" is not available in this build yet; use --port-driver=none");
-  }
-}
-
 int run_parent(const rk::cli::RootlesskitFlags& f, int argc, char** argv) {
   rk::cli::validate_rootlesskit(f, [](const std::string& warning) { rk::log::warn("{}", warning); });
   rk::parent::Options o;
   o.state_dir = f.state_dir;
-  o.network_driver = rk::network::make_parent_driver(f);
-  check_port_driver(f);
+  o.network_driver = rk::network::make_parent_driver(rk::cli::network_selection(f), f.detach_netns);
+  o.port_driver = rk::port::make_parent_driver(rk::cli::port_selection(f));
+  o.publish_ports = rk::cli::publish_specs(f);
   o.create_pidns = f.pidns;
   o.create_cgroupns = f.cgroupns;
   o.create_utsns = f.utsns;
@@ -55,8 +50,10 @@ int run_parent(const rk::cli::RootlesskitFlags& f, int argc, char** argv) {
 int run_child(const rk::cli::RootlesskitFlags& f) {
   rk::child::Options o;
   o.target_cmd = f.command;
-  o.network = f.net;
-  o.network_driver = rk::network::make_child_driver(f);
+  const rk::network::Selection network = rk::cli::network_selection(f);
+  o.network = rk::network::name_of(network);
+  o.network_driver = rk::network::make_child_driver(network);
+  o.port_driver = rk::port::make_child_driver(rk::cli::port_selection(f));
   o.copy_up_dirs = f.copy_up;
   o.copy_up_mode = f.copy_up_mode;
   o.detach_netns = f.detach_netns;

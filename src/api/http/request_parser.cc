@@ -46,6 +46,16 @@ bool has_token(std::string_view value, std::string_view word) {
   return false;
 }
 
+// A LF that is not part of a CRLF.
+bool has_bare_lf(std::string_view head) {
+  for (size_t lf = head.find('\n'); lf != std::string_view::npos; lf = head.find('\n', lf + 1)) {
+    if (lf == 0 || head[lf - 1] != '\r') {
+      return true;
+    }
+  }
+  return false;
+}
+
 }  // namespace
 
 RequestParser::State RequestParser::feed(std::string_view data) {
@@ -64,6 +74,7 @@ RequestParser::State RequestParser::reset_for_next() {
   m_head_done = false;
   m_chunked = false;
   m_content_length = 0;
+  m_content_length_seen = false;
   m_connection_close = false;
   m_connection_keep_alive = false;
   m_state = State::need_more;
@@ -84,6 +95,12 @@ RequestParser::State RequestParser::parse() {
       m_buffer.erase(0, 2);
     }
     size_t end = m_buffer.find("\r\n\r\n");
+    // A bare LF would otherwise leave the request waiting for a CRLF CRLF that never comes;
+    // servers that read LF as a line end and those that do not disagree on where it ends, the
+    // start of request smuggling: refuse it.
+    if (has_bare_lf(std::string_view(m_buffer).substr(0, end))) {
+      return fail(400, "bare LF in request head");
+    }
     if (end == std::string::npos) {
       if (m_buffer.size() > m_limits.max_head) {
         return fail(431, "request header too large");
@@ -114,6 +131,10 @@ bool RequestParser::parse_head(std::string_view head) {
     if (!parse_header(head.substr(0, eol))) {
       return false;
     }
+  }
+  if (m_chunked && m_content_length_seen) {
+    fail(400, "both Transfer-Encoding and Content-Length");
+    return false;
   }
   bool close_by_default = m_request.minor_version == 0;
   m_request.keep_alive = close_by_default ? m_connection_keep_alive : !m_connection_close;
@@ -174,6 +195,12 @@ bool RequestParser::parse_header(std::string_view line) {
       fail(413, "request body too large");
       return false;
     }
+    // Two different lengths: which one a proxy in front used is unknowable (RFC 9112 §6.3).
+    if (m_content_length_seen && length != m_content_length) {
+      fail(400, "conflicting Content-Length headers");
+      return false;
+    }
+    m_content_length_seen = true;
     m_content_length = length;
   } else if (iequals(name, "Transfer-Encoding")) {
     if (!iequals(value, "chunked")) {

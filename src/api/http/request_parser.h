@@ -1,5 +1,5 @@
 // Incremental HTTP/1.x request parser for the REST API on api.sock. Pure (no I/O), so it is unit
-// tested and fuzzed on its own. Runs in the parent's API thread.
+// tested and fuzzed on its own. Runs on the parent's event-loop thread.
 #pragma once
 
 #include <cstddef>
@@ -37,6 +37,9 @@ class RequestParser {
   const Request& request() const { return m_request; }
   State reset_for_next();
 
+  // Whether part of a request has been received (a client that half-closes now gets a 400).
+  bool has_partial_request() const { return m_state == State::need_more && (m_head_done || !m_buffer.empty()); }
+
   // Valid in state failed: the status to answer with (400, 413, 431, 501, 505) and why.
   int error_status() const { return m_error_status; }
   const std::string& error_text() const { return m_error_text; }
@@ -57,6 +60,7 @@ class RequestParser {
   bool m_head_done = false;
   bool m_chunked = false;
   size_t m_content_length = 0;
+  bool m_content_length_seen = false;
   bool m_connection_close = false;
   bool m_connection_keep_alive = false;
   int m_error_status = 0;

@@ -1,13 +1,13 @@
-// The event loop: poll(2) over the listening socket, a wake-up pipe and every connection.
+// Connections of the API server as event-loop handlers, with a periodic sweep that enforces the
+// deadlines.
 #include "api/http/unix_server.h"
 
 #include <fcntl.h>
-#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
-#include <list>
 
 #include "common/error.h"
 #include "common/log.h"
@@ -15,161 +15,277 @@
 namespace rootlesskit::api::http {
 namespace {
 
-constexpr size_t max_connections = 64;
+using Clock = EventLoop::Clock;
+
 // A client that pipelines requests without reading the answers is not read from meanwhile.
 constexpr size_t max_pending_output = 1024 * 1024;
-
-struct Connection {
-  Fd fd;
-  RequestParser parser;
-  std::string out;
-  bool close_after_write = false;
-  bool peer_closed = false;
-};
+// Read at most this much per wake-up, so that one busy client cannot starve the others.
+constexpr size_t read_budget = 64 * 1024;
 
 Response error_response(int status, const std::string& text) {
   return Response{status, {{"Content-Type", "text/plain; charset=utf-8"}}, text + "\n"};
 }
 
-// Answers every complete request buffered in the parser.
-void answer(Connection& c, const UnixServer::Handler& handler) {
-  auto state = c.parser.state();
-  while (state == RequestParser::State::complete && !c.close_after_write) {
-    const Request& req = c.parser.request();
-    Response resp;
-    try {
-      resp = handler(req);
-    } catch (const std::exception& e) {
-      resp = error_response(500, e.what());
-    }
-    c.out += serialize(resp, req.minor_version, req.keep_alive, req.method == "HEAD");
-    c.close_after_write = !req.keep_alive;
-    state = c.parser.reset_for_next();
-  }
-  if (state == RequestParser::State::failed && !c.close_after_write) {
-    c.out += serialize(error_response(c.parser.error_status(), c.parser.error_text()), 1, false, false);
-    c.close_after_write = true;
-  }
-}
-
-// Returns false when the connection is finished.
-bool on_readable(Connection& c, const UnixServer::Handler& handler) {
-  char buf[16384];
-  while (true) {
-    ssize_t n = ::read(c.fd.get(), buf, sizeof buf);
-    if (n > 0) {
-      if (!c.close_after_write) {
-        c.parser.feed(std::string_view(buf, static_cast<size_t>(n)));
-        answer(c, handler);
-      }
-      if (c.out.size() >= max_pending_output) {
-        return true;
-      }
-      continue;
-    }
-    if (n < 0 && errno == EINTR) {
-      continue;
-    }
-    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-      return true;
-    }
-    c.peer_closed = true;  // EOF or a reset: flush what is pending, then close
-    return !c.out.empty();
-  }
-}
-
-// Returns false when the connection is finished.
-bool on_writable(Connection& c) {
-  while (!c.out.empty()) {
-    ssize_t n = ::send(c.fd.get(), c.out.data(), c.out.size(), MSG_NOSIGNAL);
-    if (n < 0 && errno == EINTR) {
-      continue;
-    }
-    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-      return true;
-    }
-    if (n < 0) {
-      return false;
-    }
-    c.out.erase(0, static_cast<size_t>(n));
-  }
-  return !(c.close_after_write || c.peer_closed);
-}
-
-void accept_all(int listening, std::list<Connection>& conns) {
-  while (true) {
-    int fd = ::accept4(listening, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
-    if (fd < 0) {
-      if (errno == EINTR || errno == ECONNABORTED) {
-        continue;
-      }
-      return;  // EAGAIN, or EMFILE and friends: try again on the next wake-up
-    }
-    if (conns.size() >= max_connections) {
-      ::close(fd);  // a client that opens this many idle connections gets no more
-      continue;
-    }
-    conns.push_back(Connection{Fd(fd), RequestParser{}, {}, false, false});
-  }
-}
-
 }  // namespace
 
+class UnixServer::Acceptor : public IoHandler {
+ public:
+  explicit Acceptor(UnixServer& server) : m_server(server) {}
+  void on_io(uint32_t) override { m_server.accept_all(); }
+
+ private:
+  UnixServer& m_server;
+};
+
+class UnixServer::Connection : public IoHandler {
+ public:
+  Connection(UnixServer& server, Fd fd) : m_server(server), m_fd(std::move(fd)) { touch(); }
+
+  void attach(ConnectionList::iterator self) {
+    m_self = self;
+    m_server.m_loop.watch(m_fd.get(), EPOLLIN, this);
+  }
+  void detach() { m_server.m_loop.unwatch(m_fd.get(), this); }
+
+  void on_io(uint32_t events) override {
+    bool alive = true;
+    if (events & (EPOLLIN | EPOLLHUP | EPOLLERR)) {
+      alive = on_readable();
+    }
+    if (alive && !m_out.empty()) {
+      alive = on_writable();
+    }
+    if (!alive) {
+      m_server.close(m_self);
+      return;
+    }
+    update_interest();
+  }
+
+  // Idle: nothing of a request received and nothing left to send.
+  bool idle() const { return m_out.empty() && !m_parser.has_partial_request() && !m_closing; }
+  Clock::time_point deadline() const { return m_deadline; }
+  Clock::time_point last_activity() const { return m_last_activity; }
+
+ private:
+  // The idle deadline moves with every byte; a request (or an answer) in progress has one
+  // deadline from its start, so that a client trickling bytes cannot hold the connection.
+  void touch() {
+    m_last_activity = Clock::now();
+    if (idle()) {
+      m_busy = false;
+      m_deadline = m_last_activity + m_server.m_limits.idle_timeout;
+    } else if (!m_busy) {
+      m_busy = true;
+      m_deadline = m_last_activity + m_server.m_limits.request_timeout;
+    }
+  }
+
+  void update_interest() {
+    uint32_t events = 0;
+    if (!m_closing && !m_peer_closed && m_out.size() < max_pending_output) {
+      events |= EPOLLIN;
+    }
+    if (!m_out.empty()) {
+      events |= EPOLLOUT;
+    }
+    if (events != m_events) {
+      m_events = events;
+      m_server.m_loop.rewatch(m_fd.get(), events, this);
+    }
+  }
+
+  // Answers every complete request buffered in the parser.
+  void answer() {
+    auto state = m_parser.state();
+    while (state == RequestParser::State::complete && !m_closing) {
+      const Request& req = m_parser.request();
+      Response resp;
+      try {
+        resp = m_server.m_handler(req);
+      } catch (const std::exception& e) {
+        resp = error_response(500, e.what());
+      }
+      m_out += serialize(resp, req.minor_version, req.keep_alive, req.method == "HEAD");
+      m_closing = !req.keep_alive;
+      state = m_parser.reset_for_next();
+    }
+    if (state == RequestParser::State::failed && !m_closing) {
+      m_out += serialize(error_response(m_parser.error_status(), m_parser.error_text()), 1, false, false);
+      m_closing = true;
+    }
+  }
+
+  // Returns false when the connection is finished.
+  bool on_readable() {
+    char buf[16384];
+    size_t budget = read_budget;
+    while (budget > 0 && m_out.size() < max_pending_output) {
+      ssize_t n = ::read(m_fd.get(), buf, sizeof buf);
+      if (n > 0) {
+        budget -= std::min(budget, static_cast<size_t>(n));
+        if (!m_closing) {
+          m_parser.feed(std::string_view(buf, static_cast<size_t>(n)));
+          answer();
+        }
+        touch();
+        continue;
+      }
+      if (n < 0 && errno == EINTR) {
+        continue;
+      }
+      if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+        return true;
+      }
+      return on_peer_closed(n == 0);
+    }
+    return true;
+  }
+
+  // EOF or a reset: a half-sent request gets its 400; then flush what is pending and close.
+  bool on_peer_closed(bool eof) {
+    m_peer_closed = true;
+    if (eof && !m_closing && m_parser.has_partial_request()) {
+      m_out += serialize(error_response(400, "incomplete request"), 1, false, false);
+      m_closing = true;
+    }
+    return eof && !m_out.empty();
+  }
+
+  // Returns false when the connection is finished.
+  bool on_writable() {
+    while (!m_out.empty()) {
+      ssize_t n = ::send(m_fd.get(), m_out.data(), m_out.size(), MSG_NOSIGNAL);
+      if (n < 0 && errno == EINTR) {
+        continue;
+      }
+      if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+        return true;
+      }
+      if (n < 0) {
+        return false;
+      }
+      m_out.erase(0, static_cast<size_t>(n));
+      touch();
+    }
+    return !(m_closing || m_peer_closed);
+  }
+
+  UnixServer& m_server;
+  Fd m_fd;
+  ConnectionList::iterator m_self;
+  RequestParser m_parser;
+  std::string m_out;
+  uint32_t m_events = EPOLLIN;
+  bool m_closing = false;  // answer the pending output, then close
+  bool m_peer_closed = false;
+  bool m_busy = false;
+  Clock::time_point m_last_activity;
+  Clock::time_point m_deadline;
+};
+
+UnixServer::UnixServer(EventLoop& loop, Handler handler, ServerLimits limits)
+    : m_loop(loop), m_handler(std::move(handler)), m_limits(limits) {}
+
+UnixServer::~UnixServer() { stop(); }
+
 void UnixServer::start(Fd listening) {
-  if (m_thread.joinable()) {
+  if (m_listening) {
     throw Error("the API server is already running");
   }
   int flags = ::fcntl(listening.get(), F_GETFL);
   ::fcntl(listening.get(), F_SETFL, flags | O_NONBLOCK);
   m_listening = std::move(listening);
-  m_wake = make_pipe();
-  m_thread = std::thread([this] { loop(); });
+  m_acceptor = std::make_unique<Acceptor>(*this);
+  m_loop.watch(m_listening.get(), EPOLLIN, m_acceptor.get());
+  m_accepting = true;
 }
 
 void UnixServer::stop() {
-  if (!m_thread.joinable()) {
+  if (!m_listening) {
     return;
   }
-  m_wake.write.reset();  // EOF on the read end wakes the loop
-  m_thread.join();
+  if (m_accepting) {
+    m_loop.unwatch(m_listening.get(), m_acceptor.get());
+  }
+  m_loop.retire(std::move(m_acceptor));
   m_listening.reset();
+  while (!m_connections.empty()) {
+    close(m_connections.begin());
+  }
+  m_loop.cancel(m_sweep_timer);
 }
 
-void UnixServer::loop() {
-  std::list<Connection> conns;
-  std::vector<pollfd> fds;
+void UnixServer::accept_all() {
   while (true) {
-    fds.assign({{m_wake.read.get(), POLLIN, 0}, {m_listening.get(), POLLIN, 0}});
-    for (auto& c : conns) {
-      short events = c.out.size() < max_pending_output ? POLLIN : 0;
-      fds.push_back({c.fd.get(), static_cast<short>(c.out.empty() ? events : events | POLLOUT), 0});
+    if (m_connections.size() >= m_limits.max_connections && !evict_oldest_idle()) {
+      // Every connection is busy: leave the rest in the backlog until one finishes.
+      m_loop.unwatch(m_listening.get(), m_acceptor.get());
+      m_accepting = false;
+      return;
     }
-    if (::poll(fds.data(), fds.size(), -1) < 0) {
-      if (errno == EINTR) {
+    int fd = ::accept4(m_listening.get(), nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    if (fd < 0) {
+      if (errno == EINTR || errno == ECONNABORTED) {
         continue;
       }
-      log::error("API server: poll: {}", errno_text(errno));
-      return;
-    }
-    if (fds[0].revents != 0) {
-      return;
-    }
-    size_t i = 2;
-    for (auto it = conns.begin(); it != conns.end(); ++i) {
-      short ev = fds[i].revents;
-      bool alive = true;
-      if (ev & (POLLIN | POLLHUP | POLLERR)) {
-        alive = on_readable(*it, m_handler);
+      if (errno != EAGAIN && errno != EWOULDBLOCK) {
+        log::debug("API server: accept: {}", errno_text(errno));
       }
-      if (alive && !it->out.empty()) {
-        alive = on_writable(*it);
-      }
-      it = alive ? std::next(it) : conns.erase(it);
+      return;  // EAGAIN, or EMFILE and friends: try again on the next wake-up
     }
-    if (fds[1].revents & POLLIN) {
-      accept_all(m_listening.get(), conns);
+    m_connections.push_back(std::make_unique<Connection>(*this, Fd(fd)));
+    m_connections.back()->attach(std::prev(m_connections.end()));
+    arm_sweep();
+  }
+}
+
+void UnixServer::close(ConnectionList::iterator it) {
+  (*it)->detach();
+  m_loop.retire(std::move(*it));
+  m_connections.erase(it);
+  if (!m_accepting && m_listening) {
+    m_loop.watch(m_listening.get(), EPOLLIN, m_acceptor.get());
+    m_accepting = true;
+  }
+}
+
+// A client that holds many idle connections must not lock the API out: the least recently
+// used idle one makes room for a new client.
+bool UnixServer::evict_oldest_idle() {
+  auto oldest = m_connections.end();
+  for (auto it = m_connections.begin(); it != m_connections.end(); ++it) {
+    if ((*it)->idle() && (oldest == m_connections.end() || (*it)->last_activity() < (*oldest)->last_activity())) {
+      oldest = it;
     }
   }
+  if (oldest == m_connections.end()) {
+    return false;
+  }
+  close(oldest);
+  return true;
+}
+
+void UnixServer::sweep() {
+  m_sweep_timer = 0;
+  auto now = Clock::now();
+  for (auto it = m_connections.begin(); it != m_connections.end();) {
+    auto next = std::next(it);
+    if ((*it)->deadline() <= now) {
+      close(it);
+    }
+    it = next;
+  }
+  arm_sweep();
+}
+
+void UnixServer::arm_sweep() {
+  if (m_sweep_timer != 0 || m_connections.empty()) {
+    return;
+  }
+  auto period = std::min(m_limits.idle_timeout, m_limits.request_timeout) / 4;
+  period = std::clamp(period, std::chrono::milliseconds(10), std::chrono::milliseconds(1000));
+  m_sweep_timer = m_loop.after(period, [this] { sweep(); });
 }
 
 }  // namespace rootlesskit::api::http

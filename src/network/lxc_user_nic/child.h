@@ -17,7 +17,7 @@ class ChildDriver final : public network::ChildDriver {
   // `bridge` (--lxc-user-nic-bridge) only appears in error messages.
   explicit ChildDriver(std::string bridge);
 
-  // Brings Dev up, does DHCPv4 on it, then sets MTU, address and default route (SPEC §8.1
+  // Brings Dev up, does DHCPv4 on it, then sets MTU, address and default route (upstream
   // order), in the child's netns or the detached one. Throws Error, e.g. "failed to get a DHCP
   // lease on eth0 (is a DHCP server running on bridge lxcbr0?): did not get DHCPOFFER within 30s".
   std::string configure_child(const messages::NetworkDriverCompleted& message,

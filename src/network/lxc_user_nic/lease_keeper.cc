@@ -1,11 +1,9 @@
-// Lease keeper: fork, acquire, configure, report (one frame on a pipe), renew forever.
+// Lease keeper: a worker (common/spawn.h) that acquires, configures, reports, renews forever.
 #include "network/lxc_user_nic/lease_keeper.h"
 
-#include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
-#include <sys/prctl.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -14,8 +12,8 @@
 #include <ctime>
 
 #include "common/error.h"
-#include "common/fd.h"
 #include "common/log.h"
+#include "common/spawn.h"
 #include "network/dhcp/client.h"
 #include "network/netlink.h"
 #include "network/netns.h"
@@ -24,11 +22,8 @@ namespace rootlesskit::network::lxc_user_nic {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-constexpr int report_fd = 3;
 // Two DHCP exchanges plus netlink: the keeper always answers before this.
 constexpr auto report_timeout = 3 * dhcp_timeout;
-constexpr char tag_lease = 'L';
-constexpr char tag_error = 'E';
 
 // The DHCPRELEASE the keeper sends when it is told to stop (SIGTERM, which is also its
 // PDEATHSIG): prepared in advance, because a signal handler may only call sendto(2) and _exit(2).
@@ -124,94 +119,45 @@ void keep(dhcp::Client& client, dhcp::Lease lease, const std::string& dev) {
   }
 }
 
-// The keeper keeps only stderr (for its log lines) and the report pipe as fd 3: nothing of the
-// child's (its pipes to the parent, its signalfd, COMMAND's stdout) stays open because of it.
-void isolate(int report) {
-  if (report != report_fd && ::dup2(report, report_fd) < 0) {
-    throw errno_error("dup2");
-  }
-  ::close_range(report_fd + 1, ~0U, 0);
-  int null = ::open("/dev/null", O_RDWR);
-  if (null >= 0) {
-    ::dup2(null, 0);
-    ::dup2(null, 1);
-    ::close(null);
-  }
+// The keeper's body, after its setup steps (common/spawn.h: stdio, fds, the detached netns).
+void keeper_main(const KeeperRequest& r) {
+  // Its parent-death signal is SIGTERM (see the constructor); from here on it releases the lease.
   struct sigaction term{};
   term.sa_handler = release_and_exit;
   ::sigaction(SIGTERM, &term, nullptr);
-  sigset_t none;
-  sigemptyset(&none);
-  ::sigprocmask(SIG_SETMASK, &none, nullptr);
-}
-
-void report(char tag, const std::string& body) {
-  messages::write_frame(report_fd, std::string(1, tag) + body);
-  ::close(report_fd);
-}
-
-[[noreturn]] void keeper_main(const KeeperRequest& r, pid_t parent, int report_write) {
+  netlink::set_link_up(r.dev);
+  dhcp::Client client(r.dev);
+  dhcp::Lease lease;
   try {
-    isolate(report_write);
-    // SIGTERM, not SIGKILL: the keeper still holds the netns (and so the veth) and can hand the
-    // address back before it goes. With --pidns the kernel SIGKILLs it first: no release then.
-    ::prctl(PR_SET_PDEATHSIG, SIGTERM);
-    if (::getppid() != parent) {
-      ::_exit(1);
-    }
-  } catch (...) {
-    ::_exit(1);
+    lease = client.acquire(dhcp_timeout);
+  } catch (const Error& e) {
+    throw e.wrap("failed to get a DHCP lease on " + r.dev + " (is a DHCP server running on bridge " + r.bridge + "?)");
   }
-  try {
-    if (!r.detached_netns_path.empty()) {
-      OpenedNetns(NetnsTarget{"", r.detached_netns_path}).enter();
-    }
-    netlink::set_link_up(r.dev);
-    dhcp::Client client(r.dev);
-    dhcp::Lease lease;
-    try {
-      lease = client.acquire(dhcp_timeout);
-    } catch (const Error& e) {
-      throw e.wrap("failed to get a DHCP lease on " + r.dev + " (is a DHCP server running on bridge " + r.bridge + "?)");
-    }
-    messages::NetworkDriverCompleted configured = describe(r, lease);
-    netlink::configure_interface({r.dev, r.mtu, configured.ip, configured.netmask, configured.gateway});
-    prepare_release(client, lease);
-    report(tag_lease, messages::encode(configured));
-    keep(client, lease, r.dev);
-    ::_exit(0);
-  } catch (const std::exception& e) {
-    try {
-      report(tag_error, e.what());
-    } catch (...) {
-    }
-  }
-  ::_exit(1);
+  messages::NetworkDriverCompleted configured = describe(r, lease);
+  netlink::configure_interface({r.dev, r.mtu, configured.ip, configured.netmask, configured.gateway});
+  prepare_release(client, lease);
+  report_ready(messages::encode(configured));
+  keep(client, lease, r.dev);
 }
 
 }  // namespace
 
 LeaseKeeper::LeaseKeeper(const KeeperRequest& r) {
-  pid_t parent = ::getpid();
-  Worker worker = fork_worker("DHCP lease keeper", [&](int report) { keeper_main(r, parent, report); });
-  m_process = std::move(worker.process);
-  Fd& report = worker.report;
-  pollfd pfd{report.get(), POLLIN, 0};
-  int n = 0;
-  while ((n = ::poll(&pfd, 1, static_cast<int>(report_timeout.count() * 1000))) < 0 && errno == EINTR) {
+  std::optional<OpenedNetns> netns;
+  if (!r.detached_netns_path.empty()) {
+    netns.emplace(NetnsTarget{"", r.detached_netns_path});
   }
-  std::string body;
-  if (n <= 0 || !messages::read_frame(report.get(), &body) || body.empty()) {
-    m_process.signal(SIGKILL);
-    int status = m_process.wait();
-    throw Error(n == 0 ? "DHCP lease keeper did not answer within " + std::to_string(report_timeout.count()) + "s"
-                       : "DHCP lease keeper exited: " + describe_wait_status(status));
+  ProcessSetup setup;
+  // SIGTERM, not SIGKILL: the keeper still holds the netns (and so the veth) and can hand the
+  // address back before it goes. With --pidns the kernel SIGKILLs it first: no release then.
+  setup.pdeathsig = SIGTERM;
+  if (netns) {
+    setup.namespaces = netns->joins();
   }
-  if (body.front() != tag_lease) {
-    m_process.wait();
-    throw Error(body.substr(1));
-  }
-  m_configured = messages::decode_network(body.substr(1));
+  Worker worker = spawn_worker("DHCP lease keeper", setup, [&] { keeper_main(r); });
+  std::string configured = worker.await_ready(report_timeout);
+  m_process = std::move(worker.process());
+  m_configured = messages::decode_network(configured);
 }
 
 LeaseKeeper::~LeaseKeeper() {

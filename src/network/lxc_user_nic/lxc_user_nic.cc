@@ -1,10 +1,9 @@
 // lxc-user-nic parent driver: one run of the setuid helper, with advice when it refuses.
 #include "network/lxc_user_nic/lxc_user_nic.h"
 
-#include <fstream>
-#include <sstream>
 
 #include "common/error.h"
+#include "common/fs.h"
 #include "common/log.h"
 #include "common/process.h"
 #include "common/strings.h"
@@ -15,13 +14,7 @@ namespace rootlesskit::network::lxc_user_nic {
 namespace {
 
 std::optional<std::string> read_usernet() {
-  std::ifstream in(usernet_path);
-  if (!in) {
-    return std::nullopt;
-  }
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
+  return read_file(usernet_path);
 }
 
 }  // namespace

@@ -11,14 +11,15 @@
 namespace rootlesskit::network::lxc_user_nic {
 
 // Upstream starts `nsenter -t PID -n<path> --no-fork -m -U --preserve-credentials sleep infinity`
-// for this; a fork that joins through network/netns.h's primitive needs neither nsenter nor
+// for this; a worker (common/spawn.h) that joins in its setup steps needs neither nsenter nor
 // sleep and is ready as soon as the constructor returns.
 class NetnsHolder {
  public:
-  // Forks; the holder joins `target` (user namespace first), marks itself dumpable again (joining
-  // a user namespace clears it, and lxc-user-nic checks /proc/PID/ns/net as the calling user),
-  // reports back, then waits to be killed (PDEATHSIG SIGKILL if we die first). Throws Error with
-  // the holder's reason, e.g. "failed to join the network namespace <path>: ...".
+  // Starts the holder worker: it joins `target` (user namespace first), marks itself dumpable
+  // again (joining a user namespace clears it, and lxc-user-nic checks /proc/PID/ns/net as the
+  // calling user), reports back, then waits to be killed (PDEATHSIG SIGKILL if we die first).
+  // Throws Error with the holder's reason, e.g. "failed to join the network namespace <path>: ...".
+  // A worker: construct it before the API thread starts (common/spawn.h).
   explicit NetnsHolder(const NetnsTarget& target);
 
   pid_t pid() const { return m_process.pid(); }

@@ -1,8 +1,10 @@
-// lxc-user-nic option resolution, argv, and failure advice.
+// lxc-user-nic option resolution (parent, before anything is created), argv, and failure advice.
 #include "network/lxc_user_nic/options.h"
 
 #include <grp.h>
 #include <pwd.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "common/error.h"
@@ -40,21 +42,27 @@ std::vector<std::string> fields(std::string_view line) {
 
 }  // namespace
 
-Options resolve_options(const cli::RootlesskitFlags& flags) {
-  Options o;
+std::string default_binary() {
+  struct utsname uts {};
+  std::string machine = ::uname(&uts) == 0 ? uts.machine : "";
+  for (const std::string& path : {std::string("/usr/libexec/lxc/lxc-user-nic"),
+                                  "/usr/lib/" + machine + "-linux-gnu/lxc/lxc-user-nic",
+                                  std::string("/usr/lib/lxc/lxc-user-nic")}) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) == 0) {
+      return path;
+    }
+  }
+  return {};
+}
+
+Options resolve(Options o) {
   try {
-    o.binary = look_path(flags.lxc_user_nic_binary);
+    o.binary = look_path(o.binary);
   } catch (const Error& e) {
-    throw Error("lxc-user-nic binary " + go_quote(flags.lxc_user_nic_binary) + " is not installed: " + e.what() +
+    throw Error("lxc-user-nic binary " + go_quote(o.binary) + " is not installed: " + e.what() +
                 " (install the liblxc-common package, e.g. `apt-get install liblxc-common`, which puts the"
                 " setuid helper at /usr/libexec/lxc/lxc-user-nic, or pass --lxc-user-nic-binary=PATH)");
-  }
-  o.bridge = flags.lxc_user_nic_bridge;
-  if (!flags.ifname.empty()) {
-    o.ifname = flags.ifname;
-  }
-  if (flags.mtu != 0) {
-    o.mtu = flags.mtu;
   }
   return o;
 }

@@ -1,6 +1,7 @@
-// --net=lxc-user-nic settings: the setuid lxc-user-nic binary (liblxc-common), the bridge, the
-// interface name and MTU, resolved in the parent before anything is created; the argv; and
-// advice for the ways lxc-user-nic fails (no /etc/lxc/lxc-usernet entry, no bridge, quota).
+// lxc-user-nic settings as plain values: the setuid lxc-user-nic binary (liblxc-common), the
+// bridge, the interface name and MTU; resolve() (LookPath) run in the parent before anything is
+// created; the argv; and advice for the ways lxc-user-nic fails (no /etc/lxc/lxc-usernet entry,
+// no bridge, quota).
 #pragma once
 
 #include <sys/types.h>
@@ -9,28 +10,35 @@
 #include <string>
 #include <vector>
 
-#include "cli/rootlesskit_flags.h"
 
 namespace rootlesskit::network::lxc_user_nic {
 
 inline constexpr int default_mtu = 1500;
 inline constexpr const char* default_ifname = "eth0";
+inline constexpr const char* default_bridge = "lxcbr0";
 inline constexpr const char* usernet_path = "/etc/lxc/lxc-usernet";
 
+// Upstream's default binary: the first existing of /usr/libexec/lxc/lxc-user-nic,
+// /usr/lib/<uname -m>-linux-gnu/lxc/lxc-user-nic, /usr/lib/lxc/lxc-user-nic; else "".
+std::string default_binary();
+
 struct Options {
-  std::string binary;  // a resolved path after resolve_options()
-  std::string bridge = "lxcbr0";
+  // A name looked up in $PATH, or a path (e.g. default_binary()); resolve() makes it a path.
+  // Empty fails in resolve(), as an empty --lxc-user-nic-binary does upstream.
+  std::string binary;
+  std::string bridge = default_bridge;
   std::string ifname = default_ifname;
   int mtu = default_mtu;
 };
 
-// LookPath of --lxc-user-nic-binary (empty when none of the default paths exists). Throws Error
-// `lxc-user-nic binary "<b>" is not installed: exec: ...` saying which package to install.
-Options resolve_options(const cli::RootlesskitFlags& flags);
+// LookPath of the binary. Throws Error `lxc-user-nic binary "<b>" is not installed: exec: ...`
+// saying which package to install. Returns the options ParentDriver takes.
+Options resolve(Options requested);
 
-// SPEC §8.5: <binary> create /dev/null dummy <pid> veth <bridge> <ifname>. lxc-user-nic moves
-// the veth's peer into /proc/<pid>/ns/net; "/dev/null" and "dummy" stand for the LXC path and
-// container name, which only name the entry in its /run/lxc/nics bookkeeping.
+// Upstream's argv (pkg/network/lxcusernic/lxcusernic.go): <binary> create /dev/null dummy <pid>
+// veth <bridge> <ifname>. lxc-user-nic moves the veth's peer into /proc/<pid>/ns/net; "/dev/null"
+// and "dummy" stand for the LXC path and container name, which only name the entry in its
+// /run/lxc/nics bookkeeping.
 std::vector<std::string> build_argv(const Options& options, pid_t netns_pid);
 
 // Who is asking, as lxc-user-nic matches /etc/lxc/lxc-usernet lines ("user" or "@group").

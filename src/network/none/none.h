@@ -5,10 +5,12 @@
 
 namespace rootlesskit::network::none {
 
+// Nothing to choose: the child brings lo up and nothing else.
+struct Options {};
+
 class ParentDriver final : public network::ParentDriver {
  public:
   api::NetworkDriverInfo info() const override;
-  int mtu() const override { return 0; }
   messages::NetworkDriverCompleted configure(pid_t, const std::string&, const std::string&) override { return {}; }
 };
 

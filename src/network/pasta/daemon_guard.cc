@@ -1,4 +1,4 @@
-// pidfd + watchdog process for a daemonized helper.
+// pidfd + watchdog worker (common/spawn.h) for a daemonized helper.
 #include "network/pasta/daemon_guard.h"
 
 #include <fcntl.h>
@@ -11,6 +11,7 @@
 
 #include "common/error.h"
 #include "common/log.h"
+#include "common/spawn.h"
 
 namespace rootlesskit::network::pasta {
 namespace {
@@ -21,36 +22,13 @@ int open_pidfd(pid_t pid) { return static_cast<int>(::syscall(SYS_pidfd_open, pi
 void kill_pidfd(int pidfd) { ::syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, nullptr, 0); }
 
 constexpr int stop_timeout_ms = 5000;
-constexpr int watchdog_pidfd = 3;
-constexpr int watchdog_alive = 4;
+// Where the watchdog finds its two fds.
+constexpr int watchdog_pidfd = 4;
+constexpr int watchdog_alive = 5;
 
-// The watchdog must not keep anything of the parent alive (the child's pipes, api.sock, the
-// state dir lock, the caller's stdout), must not get the terminal's signals, and must not
-// inherit the parent's blocked signal mask.
-void isolate(int pidfd, int alive) {
-  // Out of the way first: either source may already sit on 3 or 4.
-  int high_pidfd = ::fcntl(pidfd, F_DUPFD, 64);
-  int high_alive = ::fcntl(alive, F_DUPFD, 64);
-  if (high_pidfd < 0 || high_alive < 0 || ::dup2(high_pidfd, watchdog_pidfd) < 0 ||
-      ::dup2(high_alive, watchdog_alive) < 0) {
-    ::_exit(1);
-  }
-  ::close_range(watchdog_alive + 1, ~0U, 0);
-  int null = ::open("/dev/null", O_RDWR);
-  if (null >= 0) {
-    ::dup2(null, 0);
-    ::dup2(null, 1);
-    ::dup2(null, 2);
-    ::close(null);
-  }
-  ::setpgid(0, 0);
-  sigset_t none;
-  sigemptyset(&none);
-  ::sigprocmask(SIG_SETMASK, &none, nullptr);
-}
-
-[[noreturn]] void watchdog_main(int pidfd, int alive) {
-  isolate(pidfd, alive);
+// Only async-signal-safe calls: the watchdog may be started while the API thread runs.
+void watch() {
+  report_ready();
   pollfd fds[2] = {{watchdog_alive, POLLIN, 0}, {watchdog_pidfd, POLLIN, 0}};
   while (::poll(fds, 2, -1) < 0 && errno == EINTR) {
   }
@@ -58,7 +36,6 @@ void isolate(int pidfd, int alive) {
     // The parent is gone (or stopping us) and the daemon still runs.
     kill_pidfd(watchdog_pidfd);
   }
-  ::_exit(0);
 }
 
 }  // namespace
@@ -80,16 +57,23 @@ DaemonGuard::DaemonGuard(pid_t pid, std::string name) : m_pid(pid), m_name(std::
     throw errno_error("pidfd_open " + std::to_string(pid));
   }
   Pipe alive = make_pipe();
-  pid_t watchdog = ::fork();
-  if (watchdog < 0) {
-    Error error = errno_error("fork");
+  Fd null(::open("/dev/null", O_WRONLY | O_CLOEXEC));
+  // No parent-death signal: it must outlive us to kill the daemon. Its stderr goes too: nothing
+  // of ours (e.g. a pipe someone reads our output from to EOF) may outlive us because of it.
+  ProcessSetup setup;
+  setup.pdeathsig = 0;
+  setup.fds = {{watchdog_pidfd, m_pidfd.get()}, {watchdog_alive, alive.read.get()}};
+  if (null) {
+    setup.fds.push_back({2, null.get()});
+  }
+  try {
+    Worker watchdog = spawn_worker(m_name + " watchdog", setup, watch);
+    watchdog.await_ready();
+    m_watchdog = std::move(watchdog.process());
+  } catch (const Error&) {
     kill_pidfd(m_pidfd.get());  // unguarded, the daemon could outlive us
-    throw error;
+    throw;
   }
-  if (watchdog == 0) {
-    watchdog_main(m_pidfd.get(), alive.read.get());
-  }
-  m_watchdog = ChildProcess(watchdog);
   m_alive = std::move(alive.write);
 }
 

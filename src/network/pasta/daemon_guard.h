@@ -1,7 +1,7 @@
 // Stopping a helper that daemonized away from us (pasta forks, and its first process exits): we
 // cannot wait(2) for it nor give it PDEATHSIG, so we hold a pidfd (immune to PID reuse) and fork
 // a small watchdog that SIGKILLs the daemon as soon as the parent is gone, even by SIGKILL.
-// Runs in the parent; the watchdog is a fork of it (no exec).
+// Runs in the parent; the watchdog is a worker of it (common/spawn.h: a fork, no exec).
 #pragma once
 
 #include <sys/types.h>

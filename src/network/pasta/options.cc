@@ -1,4 +1,4 @@
-// --net=pasta option resolution, feature probes and argv.
+// pasta option resolution and feature probes (parent, before anything is created), and argv.
 #include "network/pasta/options.h"
 
 #include "common/error.h"
@@ -40,20 +40,11 @@ bool supports_host_lo_to_ns_lo(const std::string& binary) {
   return run_probe({binary, "--host-lo-to-ns-lo", "--version"}).success();
 }
 
-Options resolve_options(const cli::RootlesskitFlags& flags) {
-  Options o;
-  o.binary = find_binary(flags.pasta_binary);
+Options resolve(Options o) {
+  o.binary = find_binary(o.binary);
   probe_version(o.binary);
   o.host_lo_to_ns_lo = supports_host_lo_to_ns_lo(o.binary);
   log::debug("pasta supports --host-lo-to-ns-lo: {}", o.host_lo_to_ns_lo);
-  o.mtu = flags.mtu != 0 ? flags.mtu : default_mtu;
-  if (!flags.cidr.empty()) {
-    o.cidr = Ipv4Network::parse(flags.cidr);
-  }
-  o.ifname = flags.ifname.empty() ? default_ifname : flags.ifname;
-  o.disable_host_loopback = flags.disable_host_loopback;
-  o.ipv6 = flags.ipv6;
-  o.implicit_ports = flags.port_driver == "implicit";
   return o;
 }
 

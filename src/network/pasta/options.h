@@ -1,5 +1,6 @@
-// --net=pasta settings (SPEC §8.3): resolved in the parent before anything is created (LookPath,
-// the `--version` probes), turned into pasta's argv, and the addresses the child ends up with.
+// pasta settings as plain values (what an embedder or src/cli/driver_options.cc fills in),
+// resolve() (LookPath, the `--version` probes) run in the parent before anything is created,
+// pasta's argv, and the addresses the child ends up with.
 #pragma once
 
 #include <sys/types.h>
@@ -7,7 +8,6 @@
 #include <string>
 #include <vector>
 
-#include "cli/rootlesskit_flags.h"
 #include "messages/message.h"
 #include "network/ipv4_net.h"
 
@@ -21,21 +21,21 @@ inline constexpr const char* default_cidr = "10.0.2.0/24";
 inline constexpr const char* pid_file_name = "pasta.pid";
 
 struct Options {
-  std::string binary = "pasta";  // a resolved path after resolve_options()
+  std::string binary = "pasta";  // a name looked up in $PATH, or a path; resolve() makes it a path
   int mtu = default_mtu;
   Ipv4Network cidr = Ipv4Network::parse(default_cidr);
   std::string ifname = default_ifname;
   bool disable_host_loopback = false;  // --no-map-gw
   bool ipv6 = false;                   // without it: --ipv4-only
-  bool implicit_ports = false;         // --port-driver=implicit: --tcp-ports=auto --udp-ports=auto
-  bool host_lo_to_ns_lo = false;       // probed: passt 2023_12_04+ has --host-lo-to-ns-lo
+  bool implicit_ports = false;         // pasta forwards every bound port: --tcp-ports=auto --udp-ports=auto
+  bool host_lo_to_ns_lo = false;       // set by resolve(): passt 2023_12_04+ has --host-lo-to-ns-lo
 };
 
 // Upstream's createParentOpt + NewParentDriver for --net=pasta: LookPath (a missing binary names
 // the Debian package to install), `<bin> --version` (Error `command "<bin> --version" failed,
 // make sure pasta is installed: "<output>": exit status N`), and `<bin> --host-lo-to-ns-lo
-// --version` (success = the flag is supported).
-Options resolve_options(const cli::RootlesskitFlags& flags);
+// --version` (success = the flag is supported). Returns the options ParentDriver takes.
+Options resolve(Options requested);
 
 // Whether pasta output of `--host-lo-to-ns-lo --version` counts as support: only exit status 0.
 bool supports_host_lo_to_ns_lo(const std::string& binary);
@@ -47,11 +47,11 @@ struct Target {
   std::string pid_file;
 };
 
-// SPEC §8.3, exact order: <binary> --stderr --ns-ifname=IF --mtu=N --config-net --address=NET+100
-// --netmask=PREFIX --gateway=NET+2 --dns-forward=NET+3 [--no-map-gw] [--ipv4-only]
-// --tcp-ports=none|auto --udp-ports=none|auto [--host-lo-to-ns-lo] --pid=FILE PID; detached:
-// `--userns=/proc/PID/ns/user --netns=PATH` instead of PID. `--pid` is ours (upstream relies on
-// pasta exiting with the namespace, which this pasta does not do).
+// Upstream's order (pkg/network/pasta/pasta.go): <binary> --stderr --ns-ifname=IF --mtu=N
+// --config-net --address=NET+100 --netmask=PREFIX --gateway=NET+2 --dns-forward=NET+3
+// [--no-map-gw] [--ipv4-only] --tcp-ports=none|auto --udp-ports=none|auto [--host-lo-to-ns-lo]
+// --pid=FILE PID; detached: `--userns=/proc/PID/ns/user --netns=PATH` instead of PID. `--pid` is
+// ours (upstream relies on pasta exiting with the namespace, which this pasta does not do).
 std::vector<std::string> build_argv(const Options& options, const Target& target);
 
 // What the child is told: Dev, IP net+100/prefix, gateway net+2, DNS net+3 (only, even with

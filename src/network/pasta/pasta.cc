@@ -5,10 +5,9 @@
 #include <sys/wait.h>
 
 #include <climits>
-#include <fstream>
-#include <sstream>
 
 #include "common/error.h"
+#include "common/fs.h"
 #include "common/log.h"
 #include "common/process.h"
 #include "common/strings.h"
@@ -47,10 +46,7 @@ CommandResult run_with_default_sigpipe(const std::vector<std::string>& argv) {
 }  // namespace
 
 pid_t read_pid_file(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  auto pid = parse_int(trim_space(text.str()));
+  auto pid = parse_int(trim_space(read_file(path).value_or("")));
   if (!pid || *pid <= 0 || *pid > INT_MAX) {
     throw Error("pasta did not write its PID to " + path);
   }

@@ -1,4 +1,4 @@
-// --net=pasta (SPEC §8.3, experimental upstream): the parent runs pasta once on the child's netns;
+// --net=pasta (experimental upstream, pkg/network/pasta/pasta.go): the parent runs pasta once on the child's netns;
 // pasta creates and configures the tap itself (--config-net) and daemonizes. Unlike upstream we
 // then own the daemon (daemon_guard.h): this pasta does not exit when the namespace empties.
 // With --port-driver=implicit pasta forwards every port bound inside by itself (no API driver).
@@ -14,12 +14,12 @@ namespace rootlesskit::network::pasta {
 
 class ParentDriver final : public network::ParentDriver {
  public:
+  // `options` as resolve() returns them.
   explicit ParentDriver(Options options);
   ~ParentDriver() override;
 
   // {"driver":"pasta","dns":["<net+3>"],"childIP":"<net+100>"} once configured.
   api::NetworkDriverInfo info() const override;
-  int mtu() const override { return m_options.mtu; }
   // Runs pasta to completion (it daemonizes), then takes hold of the daemon by the PID it wrote.
   // Throws Error "pasta failed with exit code N:\n<output>" (upstream's text), or
   // "pasta did not write its PID to <file>" (pasta then cannot be stopped by us: see docs).

@@ -1,4 +1,4 @@
-// --net=slirp4netns option resolution and argv.
+// slirp4netns option resolution (parent, before anything is created) and argv.
 #include "network/slirp4netns/options.h"
 
 #include "common/error.h"
@@ -18,34 +18,30 @@ std::string find_binary(const std::string& name) {
   }
 }
 
-bool resolve_sandbox(const std::string& mode, const Features& f, bool detach_netns) {
-  if (mode == "auto") {
-    // slirp4netns#317: the sandbox cannot reach a netns bind-mounted in another mount namespace.
-    return f.supports_enable_sandbox && !detach_netns;
+Mode resolve_sandbox(Mode mode, const Features& f, bool detach_netns) {
+  if (mode == Mode::automatic) {
+    // See sandbox_conflicts_with_detach_netns.
+    return f.supports_enable_sandbox && !detach_netns ? Mode::enabled : Mode::disabled;
   }
-  if (mode == "true") {
-    if (!f.supports_enable_sandbox) {
-      throw Error("unsupported slirp4netns version: lacks SupportsEnableSandbox");
-    }
-    return true;
+  if (mode == Mode::enabled && !f.supports_enable_sandbox) {
+    throw Error("unsupported slirp4netns version: lacks SupportsEnableSandbox");
   }
-  return false;  // "false", "" (other values were rejected by the CLI validation)
+  return mode;
 }
 
-bool resolve_seccomp(const std::string& mode, const Features& f) {
-  if (mode == "auto") {
-    return f.supports_enable_seccomp && kernel_supports_seccomp();
+Mode resolve_seccomp(Mode mode, const Features& f) {
+  if (mode == Mode::automatic) {
+    return f.supports_enable_seccomp && kernel_supports_seccomp() ? Mode::enabled : Mode::disabled;
   }
-  if (mode == "true") {
+  if (mode == Mode::enabled) {
     if (!f.supports_enable_seccomp) {
       throw Error("unsupported slirp4netns version: lacks SupportsEnableSeccomp");
     }
     if (!kernel_supports_seccomp()) {
       throw Error("kernel doesn't support seccomp");
     }
-    return true;
   }
-  return false;
+  return mode;
 }
 
 void require(bool wanted, bool supported, const char* flag) {
@@ -56,21 +52,15 @@ void require(bool wanted, bool supported, const char* flag) {
 
 }  // namespace
 
-Options resolve_options(const cli::RootlesskitFlags& flags) {
-  Options o;
-  o.binary = find_binary(flags.slirp4netns_binary);
+Options resolve(Options o, bool detach_netns) {
+  if (o.sandbox == Mode::enabled && detach_netns) {
+    throw Error(sandbox_conflicts_with_detach_netns);
+  }
+  o.binary = find_binary(o.binary);
   Features features = probe_features(o.binary);
   log::debug("slirp4netns features {}", describe(features));
-  o.enable_sandbox = resolve_sandbox(flags.slirp4netns_sandbox, features, flags.detach_netns);
-  o.enable_seccomp = resolve_seccomp(flags.slirp4netns_seccomp, features);
-  o.mtu = flags.mtu != 0 ? flags.mtu : default_mtu;
-  if (!flags.cidr.empty()) {
-    o.cidr = Ipv4Network::parse(flags.cidr);
-  }
-  o.ifname = flags.ifname.empty() ? default_ifname : flags.ifname;
-  o.disable_host_loopback = flags.disable_host_loopback;
-  o.api_socket = flags.port_driver == "slirp4netns";
-  o.enable_ipv6 = flags.ipv6;
+  o.sandbox = resolve_sandbox(o.sandbox, features, detach_netns);
+  o.seccomp = resolve_seccomp(o.seccomp, features);
   require(o.cidr.has_value(), features.supports_cidr, "--cidr");
   require(o.disable_host_loopback, features.supports_disable_host_loopback, "--disable-host-loopback");
   require(o.api_socket, features.supports_api_socket, "--api-socket");
@@ -89,10 +79,10 @@ std::vector<std::string> build_argv(const Options& o, const Target& t) {
   if (o.api_socket) {
     argv.insert(argv.end(), {"--api-socket", t.state_dir + "/" + api_socket_name});
   }
-  if (o.enable_sandbox) {
+  if (o.sandbox == Mode::enabled) {
     argv.emplace_back("--enable-sandbox");
   }
-  if (o.enable_seccomp) {
+  if (o.seccomp == Mode::enabled) {
     argv.emplace_back("--enable-seccomp");
   }
   if (o.enable_ipv6) {

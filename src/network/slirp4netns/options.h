@@ -1,5 +1,6 @@
-// slirp4netns settings: resolved from the command line (LookPath, feature probe, the
-// auto|true|false modes) in the parent before anything is created, and turned into argv.
+// slirp4netns settings as plain values (what an embedder or src/cli/driver_options.cc fills in),
+// resolve() (LookPath, feature probe, the auto modes) run in the parent before anything is
+// created, and the argv they turn into.
 #pragma once
 
 #include <sys/types.h>
@@ -8,7 +9,6 @@
 #include <string>
 #include <vector>
 
-#include "cli/rootlesskit_flags.h"
 #include "network/ipv4_net.h"
 
 namespace rootlesskit::network::slirp4netns {
@@ -18,27 +18,38 @@ inline constexpr const char* default_ifname = "tap0";
 inline constexpr const char* default_cidr = "10.0.2.0/24";
 // slirp4netns' JSON API socket in the state dir, for --port-driver=slirp4netns.
 inline constexpr const char* api_socket_name = ".s4nn.sock";
+// Refused by resolve() and by the CLI's validation: slirp4netns#317, the sandbox cannot reach a
+// netns bind-mounted in another mount namespace.
+inline constexpr const char* sandbox_conflicts_with_detach_netns =
+    "--slirp4netns-sandbox conflicts with --detach-netns "
+    "(https://github.com/rootless-containers/slirp4netns/issues/317)";
 // The fd number slirp4netns writes "1" to once the tap is attached (`-r 3`).
 inline constexpr int ready_fd_number = 3;
 
+// --slirp4netns-sandbox and --slirp4netns-seccomp: false | true | auto.
+enum class Mode { disabled, enabled, automatic };
+
 struct Options {
-  std::string binary = "slirp4netns";  // a resolved path after resolve_options()
+  std::string binary = "slirp4netns";  // a name looked up in $PATH, or a path; resolve() makes it a path
   int mtu = default_mtu;
   // nullopt: no --cidr argument (slirp4netns' own default, 10.0.2.0/24).
   std::optional<Ipv4Network> cidr;
   std::string ifname = default_ifname;
   bool disable_host_loopback = false;
-  bool api_socket = false;  // --api-socket <state dir>/.s4nn.sock
-  bool enable_sandbox = false;
-  bool enable_seccomp = false;
+  // --api-socket <state dir>/.s4nn.sock, which the slirp4netns port driver talks to.
+  bool api_socket = false;
+  Mode sandbox = Mode::disabled;  // never `automatic` after resolve()
+  Mode seccomp = Mode::disabled;  // never `automatic` after resolve()
   bool enable_ipv6 = false;
 };
 
-// Upstream's createParentOpt + NewParentDriver for --net=slirp4netns: looks the binary up
+// Upstream's createParentOpt + NewParentDriver for --net=slirp4netns: refuses the sandbox with
+// `detach_netns` (sandbox_conflicts_with_detach_netns), looks the binary up
 // (`slirp4netns binary "x" is not installed: exec: ...`, plus which package to install), probes
-// its features once, resolves sandbox/seccomp `auto` (sandbox off with --detach-netns), and
-// rejects what this slirp4netns or kernel cannot do with upstream's messages.
-Options resolve_options(const cli::RootlesskitFlags& flags);
+// its features once, resolves the sandbox/seccomp `automatic` modes (the sandbox stays off
+// when `detach_netns`), and rejects what this slirp4netns or kernel cannot do with
+// upstream's messages. Returns the options ParentDriver takes.
+Options resolve(Options requested, bool detach_netns);
 
 // Where the namespace is, as slirp4netns is told.
 struct Target {
@@ -47,9 +58,10 @@ struct Target {
   std::string detached_netns_path;  // empty unless --detach-netns
 };
 
-// SPEC §8.2/§17.10, exact order: <binary> --mtu N -r 3 [--disable-host-loopback] [--cidr C]
-// [--api-socket S] [--enable-sandbox] [--enable-seccomp] [--enable-ipv6] PID IFNAME; detached:
-// `--userns-path=/proc/PID/ns/user --netns-type=path PATH` instead of PID. No -c, no -e.
+// Upstream's exact order (pkg/network/slirp4netns/slirp4netns.go): <binary> --mtu N -r 3
+// [--disable-host-loopback] [--cidr C] [--api-socket S] [--enable-sandbox] [--enable-seccomp]
+// [--enable-ipv6] PID IFNAME; detached: `--userns-path=/proc/PID/ns/user --netns-type=path PATH`
+// instead of PID. No -c, no -e.
 std::vector<std::string> build_argv(const Options& options, const Target& target);
 
 }  // namespace rootlesskit::network::slirp4netns

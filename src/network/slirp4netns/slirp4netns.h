@@ -17,11 +17,11 @@ messages::NetworkDriverCompleted network_message(const Options& options);
 
 class ParentDriver final : public network::ParentDriver {
  public:
+  // `options` as resolve() returns them.
   explicit ParentDriver(Options options);
   ~ParentDriver() override;
 
   api::NetworkDriverInfo info() const override;
-  int mtu() const override { return m_options.mtu; }
   messages::NetworkDriverCompleted configure(pid_t child_pid, const std::string& state_dir,
                                              const std::string& detached_netns_path) override;
   std::optional<std::string> reap_exited_helper() override;

@@ -64,18 +64,6 @@ std::string describe_exit(const char* which, int status, const std::string& outp
 
 }  // namespace
 
-Options resolve_options(const cli::RootlesskitFlags& flags) {
-  Options o;
-  try {
-    o.binary = look_path("vde_plug");
-  } catch (const Error& e) {
-    throw Error(std::string("vdeplug_slirp needs vde_plug: ") + e.what() +
-                " (install the vdeplug and libvdeplug-slirp packages)");
-  }
-  o.ifname = flags.ifname.empty() ? "tap0" : flags.ifname;
-  return o;
-}
-
 ParentDriver::ParentDriver(Options options) : m_options(std::move(options)) {}
 
 ParentDriver::~ParentDriver() { cleanup(); }

@@ -6,28 +6,20 @@
 
 #include <string>
 
-#include "cli/rootlesskit_flags.h"
 #include "common/process.h"
 #include "network/driver.h"
 #include "network/helper_process.h"
+#include "network/vdeplug_slirp/options.h"
 
 namespace rootlesskit::network::vdeplug_slirp {
 
-struct Options {
-  std::string binary = "vde_plug";  // a resolved path after resolve_options()
-  std::string ifname = "tap0";
-};
-
-// Looks vde_plug up; a missing one is reported with the Debian packages to install.
-Options resolve_options(const cli::RootlesskitFlags& flags);
-
 class ParentDriver final : public network::ParentDriver {
  public:
+  // `options` as resolve() returns them.
   explicit ParentDriver(Options options);
   ~ParentDriver() override;
 
   api::NetworkDriverInfo info() const override;
-  int mtu() const override { return 1500; }
   messages::NetworkDriverCompleted configure(pid_t child_pid, const std::string& state_dir,
                                              const std::string& detached_netns_path) override;
   std::optional<std::string> reap_exited_helper() override;

@@ -1,4 +1,4 @@
-// VPNKit's "vmnet" ethernet protocol (moby/vpnkit go/pkg/vmnet; SPEC §8.4) as bytes: the
+// VPNKit's "vmnet" ethernet protocol (moby/vpnkit go/pkg/vmnet) as bytes: the
 // version handshake, the vif request and its answer, and the u16-length-prefixed frames. All
 // integers little-endian. Pure code (no sockets): used by the parent, the child's relay and the
 // test peer (tests/helpers/vpnkit_peer.cc), and unit-tested byte by byte.

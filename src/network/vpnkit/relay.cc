@@ -1,10 +1,8 @@
-// vpnkit relay processes: setup and report, then one blocking copy loop per direction.
+// vpnkit relay workers (common/spawn.h): setup and report, then one blocking copy loop per direction.
 #include "network/vpnkit/relay.h"
 
-#include <fcntl.h>
 #include <net/if.h>
 #include <net/if_arp.h>
-#include <poll.h>
 #include <signal.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
@@ -13,10 +11,12 @@
 
 #include <cerrno>
 #include <cstring>
+#include <optional>
 
 #include "common/error.h"
 #include "common/fd.h"
 #include "common/log.h"
+#include "common/spawn.h"
 #include "network/netns.h"
 #include "network/tap.h"
 #include "network/vpnkit/connection.h"
@@ -24,12 +24,12 @@
 namespace rootlesskit::network::vpnkit {
 namespace {
 
-constexpr int report_fd = 3;
 constexpr auto dial_timeout = std::chrono::seconds(10);
 // Dialing plus the handshake: the relay always answers before this.
-constexpr int report_timeout_ms = 20000;
-constexpr char tag_ok = 'K';
-constexpr char tag_error = 'E';
+constexpr auto report_timeout = std::chrono::seconds(20);
+// Where the socket -> tap copier finds its two fds.
+constexpr int copier_tap_fd = 4;
+constexpr int copier_socket_fd = 5;
 // Shown by ps; the child's own name is "exe" (it runs /proc/self/exe).
 constexpr const char* process_name = "tap-relay";
 
@@ -38,37 +38,7 @@ struct Endpoints {
   Fd socket;
 };
 
-// The relay keeps only stderr (for its log lines) and the report pipe as fd 3: nothing of the
-// child's (its pipes to the parent, its signalfd, COMMAND's stdout) stays open because of it.
-void isolate(int report) {
-  if (report != report_fd && ::dup2(report, report_fd) < 0) {
-    ::_exit(1);
-  }
-  ::close_range(report_fd + 1, ~0U, 0);
-  int null = ::open("/dev/null", O_RDWR);
-  if (null >= 0) {
-    ::dup2(null, 0);
-    ::dup2(null, 1);
-    ::close(null);
-  }
-  sigset_t none;
-  sigemptyset(&none);
-  ::sigprocmask(SIG_SETMASK, &none, nullptr);
-}
-
-void report(char tag, const std::string& text) {
-  std::string body = tag + text;
-  try {
-    write_all(report_fd, body.data(), body.size());
-  } catch (...) {
-  }
-  ::close(report_fd);
-}
-
 Endpoints open_endpoints(const RelayRequest& r) {
-  if (!r.detached_netns_path.empty()) {
-    OpenedNetns(NetnsTarget{"", r.detached_netns_path}).enter();
-  }
   Endpoints e;
   // Persistent, so that the device goes away with the namespace (the kernel cleans up a dead
   // netns asynchronously) and not when our fd closes: unregistering a netdev waits for RCU grace
@@ -124,72 +94,50 @@ Endpoints open_endpoints(const RelayRequest& r) {
 
 void exit_on_sigchld(int) { ::_exit(1); }
 
-// After the report: forks the socket -> tap copier and becomes the tap -> socket one. When
-// either ends, so does the other (SIGCHLD here, PDEATHSIG there).
+// After the report: starts the socket -> tap copier (a worker of the relay) and becomes the tap
+// -> socket one. When either ends, so does the other (SIGCHLD here, PDEATHSIG there).
 [[noreturn]] void relay_frames(Endpoints& e) {
   struct sigaction action {};
   action.sa_handler = exit_on_sigchld;
   ::sigaction(SIGCHLD, &action, nullptr);
-  pid_t self = ::getpid();
-  pid_t pid = ::fork();
-  if (pid == 0) {
-    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-    if (::getppid() != self) {
-      ::_exit(1);
-    }
-    copy_socket_to_tap(e.socket.get(), e.tap.get());
-  }
-  if (pid < 0) {
-    log::error("vpnkit relay: fork: {}", errno_text(errno));
+  ProcessSetup setup;
+  setup.fds = {{copier_tap_fd, e.tap.get()}, {copier_socket_fd, e.socket.get()}};
+  try {
+    Worker copier = spawn_worker("vpnkit relay copier", setup, [] {
+      report_ready();
+      copy_socket_to_tap(copier_socket_fd, copier_tap_fd);
+    });
+    copier.await_ready();
+    copier.process().release();  // it ends with us (PDEATHSIG), and we with it (SIGCHLD)
+  } catch (const Error& ex) {
+    log::error("vpnkit relay: {}", ex.what());
     ::_exit(1);
   }
   copy_tap_to_socket(e.tap.get(), e.socket.get());
 }
 
-[[noreturn]] void relay_main(const RelayRequest& r, pid_t parent, int report_write) {
-  ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-  if (::getppid() != parent) {
-    ::_exit(1);
-  }
+// The relay's body, after its setup steps (common/spawn.h: stdio, fds, the detached netns).
+[[noreturn]] void relay_main(const RelayRequest& r) {
   ::prctl(PR_SET_NAME, process_name);
-  isolate(report_write);
-  Endpoints e;
-  try {
-    e = open_endpoints(r);
-  } catch (const std::exception& ex) {
-    report(tag_error, ex.what());
-    ::_exit(1);
-  }
-  report(tag_ok, "");
+  Endpoints e = open_endpoints(r);
+  report_ready();
   relay_frames(e);
-}
-
-std::string read_report(int fd) {
-  pollfd p{fd, POLLIN, 0};
-  int n = 0;
-  while ((n = ::poll(&p, 1, report_timeout_ms)) < 0 && errno == EINTR) {
-  }
-  if (n == 0) {
-    throw Error("the vpnkit relay did not answer within " + std::to_string(report_timeout_ms / 1000) + "s");
-  }
-  return read_to_end(fd);
 }
 
 }  // namespace
 
 Relay::Relay(const RelayRequest& r) {
-  pid_t parent = ::getpid();
-  Worker worker = fork_worker("vpnkit relay", [&](int report) { relay_main(r, parent, report); });
-  m_process = std::move(worker.process);
-  std::string answer = read_report(worker.report.get());
-  if (answer.empty()) {
-    int status = m_process.wait();
-    throw Error("the vpnkit relay exited: " + describe_wait_status(status));
+  std::optional<OpenedNetns> netns;
+  if (!r.detached_netns_path.empty()) {
+    netns.emplace(NetnsTarget{"", r.detached_netns_path});
   }
-  if (answer.front() != tag_ok) {
-    m_process.wait();
-    throw Error(answer.substr(1));
+  ProcessSetup setup;
+  if (netns) {
+    setup.namespaces = netns->joins();
   }
+  Worker worker = spawn_worker("the vpnkit relay", setup, [&] { relay_main(r); });
+  worker.await_ready(report_timeout);
+  m_process = std::move(worker.process());
 }
 
 void set_mac_address(const std::string& ifname, const MacAddress& mac) {

@@ -18,34 +18,6 @@ constexpr auto dhcp_timeout = std::chrono::seconds(30);
 
 }  // namespace
 
-Options resolve_options(const cli::RootlesskitFlags& flags) {
-  Options o;
-  try {
-    o.binary = look_path(flags.vpnkit_binary);
-  } catch (const Error& e) {
-    throw Error(std::string(e.what()) +
-                " (VPNKit is not packaged for Debian: install it from https://github.com/moby/vpnkit, "
-                "or pass its path with --vpnkit-binary)");
-  }
-  o.mtu = flags.mtu != 0 ? flags.mtu : default_mtu;
-  if (o.mtu != default_mtu) {
-    log::warn("vpnkit is known to have issues with non-1500 MTU (current: {}), see "
-              "https://github.com/rootless-containers/rootlesskit/issues/6#issuecomment-403531453",
-              o.mtu);
-  }
-  o.ifname = flags.ifname.empty() ? default_ifname : flags.ifname;
-  o.disable_host_loopback = flags.disable_host_loopback;
-  return o;
-}
-
-std::vector<std::string> build_argv(const Options& o, const std::string& socket_path) {
-  std::vector<std::string> argv = {o.binary, "--ethernet", socket_path, "--mtu", std::to_string(o.mtu)};
-  if (o.disable_host_loopback) {
-    argv.insert(argv.end(), {"--host-ip", "0.0.0.0"});
-  }
-  return argv;
-}
-
 ParentDriver::ParentDriver(Options options) : m_options(std::move(options)) {}
 
 ParentDriver::~ParentDriver() { cleanup(); }

@@ -6,6 +6,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -15,6 +16,7 @@
 #include <string>
 
 #include "api/server.h"
+#include "common/event_loop.h"
 #include "common/error.h"
 #include "common/fd.h"
 
@@ -83,19 +85,30 @@ inline Info sample_info() {
 }
 
 // A started Server on <tempdir>/api.sock.
+// A Server on its own event-loop thread, as the parent runs it.
 class RunningServer {
  public:
-  explicit RunningServer(PortManager* ports, Router::InfoFunc info = sample_info)
-      : m_socket(m_dir.path() + "/api.sock"), m_server(std::move(info), ports) {
+  explicit RunningServer(PortManager* ports, Router::InfoFunc info = sample_info, http::ServerLimits limits = {})
+      : m_socket(m_dir.path() + "/api.sock"), m_server(m_loop, std::move(info), ports, limits) {
     m_server.start(listen_unix(m_socket));
+    m_thread = std::make_unique<LoopThread>(m_loop);
   }
+  ~RunningServer() { stop(); }
   const std::string& socket() const { return m_socket; }
-  Server& server() { return m_server; }
+  // Stops serving and joins the loop thread. Idempotent.
+  void stop() {
+    if (m_thread) {
+      m_loop.call([this] { m_server.stop(); });
+      m_thread.reset();
+    }
+  }
 
  private:
   TempDir m_dir;
   std::string m_socket;
+  EventLoop m_loop;
   Server m_server;
+  std::unique_ptr<LoopThread> m_thread;
 };
 
 inline Fd connect_unix(const std::string& path) {
@@ -172,10 +185,14 @@ class RawHttp {
     return r;
   }
 
+  // Half-closes: the server sees EOF after what was sent.
+  void shutdown_write() { ::shutdown(m_fd.get(), SHUT_WR); }
+
   // True when the server has closed the connection (EOF within the receive timeout).
   bool at_eof() {
     char c;
-    return m_buf.empty() && ::recv(m_fd.get(), &c, 1, 0) == 0;
+    ssize_t n = ::recv(m_fd.get(), &c, 1, 0);
+    return m_buf.empty() && (n == 0 || (n < 0 && errno == ECONNRESET));
   }
 
  private:

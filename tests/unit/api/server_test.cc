@@ -207,10 +207,85 @@ TEST(ApiServer, StopIsPromptWithIdleKeepAliveConnections) {
     }
   }
   auto start = std::chrono::steady_clock::now();
-  srv.server().stop();
+  srv.stop();
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(1));
   EXPECT_TRUE(idle[0]->at_eof());
-  srv.server().stop();  // idempotent
+  srv.stop();  // idempotent
+}
+
+// Request smuggling starts where two parsers disagree: such requests get a 400 and a close.
+TEST(ApiServer, AmbiguousRequestsGet400) {
+  FakePorts ports;
+  RunningServer srv(&ports);
+  for (const std::string& raw : {
+           std::string("POST /v1/ports HTTP/1.1\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}x"),
+           std::string("POST /v1/ports HTTP/1.1\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n{}"),
+           std::string("GET /v1/info HTTP/1.1\n\n"),
+           std::string("GET /v1/info HTTP/1.1\r\nHost: x\n\r\n\r\n"),
+       }) {
+    RawHttp http(srv.socket());
+    http.send_raw(raw);
+    auto r = http.read_response();
+    EXPECT_EQ(r.status_line, "HTTP/1.1 400 Bad Request") << raw;
+    EXPECT_TRUE(http.at_eof()) << raw;
+  }
+  // The same length twice is one length.
+  RawHttp http(srv.socket());
+  http.send_raw("POST /v1/ports HTTP/1.1\r\nContent-Length: 2\r\nContent-Length: 2\r\n\r\n{}");
+  EXPECT_EQ(http.read_response().body, "{\"message\":\"invalid ParentPort: '\\\\x00'\"}\n");
+}
+
+TEST(ApiServer, HalfSentRequestThenHalfCloseGets400) {
+  FakePorts ports;
+  RunningServer srv(&ports);
+  RawHttp http(srv.socket());
+  http.send_raw("POST /v1/ports HTTP/1.1\r\nContent-Length: 10\r\n\r\n{\"a\"");
+  http.shutdown_write();
+  EXPECT_EQ(http.read_response().status_line, "HTTP/1.1 400 Bad Request");
+  EXPECT_TRUE(http.at_eof());
+}
+
+// Idle clients cannot lock the API out: past the cap the least recently used idle connection
+// makes room, and a busy one is served after the others.
+TEST(ApiServer, IdleClientsCannotLockTheApiOut) {
+  FakePorts ports;
+  http::ServerLimits limits;
+  limits.max_connections = 8;
+  RunningServer srv(&ports, testing::sample_info, limits);
+  std::vector<std::unique_ptr<RawHttp>> idle;
+  for (int i = 0; i < 40; ++i) {
+    idle.push_back(std::make_unique<RawHttp>(srv.socket()));
+  }
+  for (int i = 0; i < 20; ++i) {
+    RawHttp http(srv.socket());
+    EXPECT_EQ(http.request("GET", "/v1/info").status_line, "HTTP/1.1 200 OK");
+  }
+  EXPECT_TRUE(idle[0]->at_eof());  // evicted
+}
+
+TEST(ApiServer, IdleAndSlowConnectionsTimeOut) {
+  FakePorts ports;
+  http::ServerLimits limits;
+  limits.idle_timeout = std::chrono::milliseconds(100);
+  limits.request_timeout = std::chrono::milliseconds(200);
+  RunningServer srv(&ports, testing::sample_info, limits);
+  RawHttp idle(srv.socket());
+  RawHttp slow(srv.socket());
+  // A client trickling its request does not extend the request deadline.
+  auto start = std::chrono::steady_clock::now();
+  slow.send_raw("G");
+  while (std::chrono::steady_clock::now() - start < std::chrono::milliseconds(600)) {
+    try {
+      slow.send_raw("E");
+    } catch (const Error&) {
+      break;  // closed by the server
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_TRUE(idle.at_eof());
+  EXPECT_TRUE(slow.at_eof());
+  RawHttp fresh(srv.socket());
+  EXPECT_EQ(fresh.request("GET", "/v1/info").status_line, "HTTP/1.1 200 OK");
 }
 
 TEST(ApiServer, ListenUnixChecksPathLength) {

@@ -6,6 +6,7 @@
 
 #include "cli/rootlesskit_flags.h"
 #include "common/strings.h"
+#include "network/lxc_user_nic/options.h"
 
 namespace rootlesskit::cli {
 namespace {
@@ -214,7 +215,7 @@ TEST(RootlesskitHelp, FlagLines) {
   for (const auto& want : expected) {
     EXPECT_NE(text.find(want), std::string::npos) << want;
   }
-  const std::string lxc = default_lxc_user_nic_binary();
+  const std::string lxc = network::lxc_user_nic::default_binary();
   EXPECT_NE(text.find(line("--lxc-user-nic-binary value",
                            "path of lxc-user-nic binary for --net=lxc-user-nic" +
                                (lxc.empty() ? "" : " (default: \"" + lxc + "\")"))),

@@ -11,7 +11,7 @@ namespace {
 using Args = std::vector<std::string>;
 using Action = RootlessctlArgs::Action;
 
-const char* kAppHelp =
+constexpr const char* app_help =
     "NAME:\n"
     "   rootlessctl - RootlessKit API client\n"
     "\n"
@@ -35,7 +35,7 @@ const char* kAppHelp =
     "   --help, -h      show help\n"
     "   --version, -v   print the version\n";
 
-const char* kAddPortsHelp =
+constexpr const char* add_ports_help =
     "NAME:\n"
     "   rootlessctl add-ports - Add ports\n"
     "\n"
@@ -51,7 +51,7 @@ const char* kAddPortsHelp =
     "   --json      Prints as JSON (default: false)\n"
     "   --help, -h  show help\n";
 
-const char* kRemovePortsHelp =
+constexpr const char* remove_ports_help =
     "NAME:\n"
     "   rootlessctl remove-ports - Remove ports\n"
     "\n"
@@ -62,9 +62,9 @@ const char* kRemovePortsHelp =
     "   --help, -h  show help\n";
 
 TEST(RootlessctlFlags, HelpTexts) {
-  EXPECT_EQ(rootlessctl_help(), kAppHelp);
-  EXPECT_EQ(rootlessctl_command_help("add-ports"), kAddPortsHelp);
-  EXPECT_EQ(rootlessctl_command_help("remove-ports"), kRemovePortsHelp);
+  EXPECT_EQ(rootlessctl_help(), app_help);
+  EXPECT_EQ(rootlessctl_command_help("add-ports"), add_ports_help);
+  EXPECT_EQ(rootlessctl_command_help("remove-ports"), remove_ports_help);
   EXPECT_EQ(rootlessctl_command_help("list-ports"),
             "NAME:\n   rootlessctl list-ports - List ports\n\nUSAGE:\n"
             "   rootlessctl list-ports [command options] [flags]\n\nOPTIONS:\n"
@@ -119,23 +119,23 @@ TEST(RootlessctlFlags, CommandFlagsAfterArgumentsAreAccepted) {
 
 TEST(RootlessctlFlags, HelpRouting) {
   const std::vector<std::pair<Args, std::string>> cases = {
-      {{}, kAppHelp},
-      {{"--help"}, kAppHelp},
-      {{"-h"}, kAppHelp},
-      {{"help"}, kAppHelp},
-      {{"h"}, kAppHelp},
-      {{""}, kAppHelp},
-      {{"help", ""}, kAppHelp},
-      {{"help", "--help"}, kAppHelp},
-      {{"--debug", "--help", "--version"}, kAppHelp},
-      {{"help", "add-ports"}, kAddPortsHelp},
-      {{"h", "add-ports", "x"}, kAddPortsHelp},
-      {{"--help", "add-ports"}, kAddPortsHelp},
-      {{"add-ports", "--help"}, kAddPortsHelp},
-      {{"add-ports", "-h", "--json"}, kAddPortsHelp},
-      {{"add-ports", "127.0.0.1:8080:80/tcp", "-h"}, kAddPortsHelp},
-      {{"add-ports", "help"}, kAddPortsHelp},
-      {{"remove-ports", "h"}, kRemovePortsHelp},
+      {{}, app_help},
+      {{"--help"}, app_help},
+      {{"-h"}, app_help},
+      {{"help"}, app_help},
+      {{"h"}, app_help},
+      {{""}, app_help},
+      {{"help", ""}, app_help},
+      {{"help", "--help"}, app_help},
+      {{"--debug", "--help", "--version"}, app_help},
+      {{"help", "add-ports"}, add_ports_help},
+      {{"h", "add-ports", "x"}, add_ports_help},
+      {{"--help", "add-ports"}, add_ports_help},
+      {{"add-ports", "--help"}, add_ports_help},
+      {{"add-ports", "-h", "--json"}, add_ports_help},
+      {{"add-ports", "127.0.0.1:8080:80/tcp", "-h"}, add_ports_help},
+      {{"add-ports", "help"}, add_ports_help},
+      {{"remove-ports", "h"}, remove_ports_help},
   };
   for (const auto& [args, help] : cases) {
     RootlessctlArgs r = parse_rootlessctl(args);
@@ -174,14 +174,14 @@ TEST(RootlessctlFlags, UsageErrors) {
     std::string help;
   };
   const std::vector<Case> cases = {
-      {{"--bogus", "info"}, "flag provided but not defined: -bogus", kAppHelp},
-      {{"--socket"}, "flag needs an argument: -socket", kAppHelp},
-      {{"--debug=x"}, "invalid boolean value \"x\" for -debug: parse error", kAppHelp},
+      {{"--bogus", "info"}, "flag provided but not defined: -bogus", app_help},
+      {{"--socket"}, "flag needs an argument: -socket", app_help},
+      {{"--debug=x"}, "invalid boolean value \"x\" for -debug: parse error", app_help},
       // Global flags after the subcommand are an error, as upstream.
       {{"info", "--socket", "x"}, "flag provided but not defined: -socket",
        rootlessctl_command_help("info")},
-      {{"remove-ports", "--json", "1"}, "flag provided but not defined: -json", kRemovePortsHelp},
-      {{"add-ports", "1:2/tcp", "--bogus"}, "flag provided but not defined: -bogus", kAddPortsHelp},
+      {{"remove-ports", "--json", "1"}, "flag provided but not defined: -json", remove_ports_help},
+      {{"add-ports", "1:2/tcp", "--bogus"}, "flag provided but not defined: -bogus", add_ports_help},
       {{"help", "--json"}, "flag provided but not defined: -json", rootlessctl_command_help("help")},
   };
   for (const auto& c : cases) {

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "cli/flagset.h"
+#include "network/lxc_user_nic/options.h"
 
 namespace rootlesskit::cli {
 namespace {
@@ -37,7 +38,7 @@ TEST(RootlesskitFlags, Defaults) {
   EXPECT_EQ(f.slirp4netns_sandbox, "false");
   EXPECT_EQ(f.slirp4netns_seccomp, "false");
   EXPECT_EQ(f.vpnkit_binary, "vpnkit");
-  EXPECT_EQ(f.lxc_user_nic_binary, default_lxc_user_nic_binary());
+  EXPECT_EQ(f.lxc_user_nic_binary, network::lxc_user_nic::default_binary());
   EXPECT_EQ(f.lxc_user_nic_bridge, "lxcbr0");
   EXPECT_EQ(f.port_driver, "none");
   EXPECT_TRUE(f.publish.empty());

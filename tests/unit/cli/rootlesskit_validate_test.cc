@@ -29,7 +29,7 @@ Outcome check(const Args& args) {
 
 std::string error_of(const Args& args) { return check(args).error; }
 
-const char* kLoopbackAdvice =
+constexpr const char* loopback_advice =
     "specifying --disable-host-loopback is highly recommended to prohibit connecting to 127.0.0.1:* "
     "on the host namespace (requires pasta, slirp4netns, or VPNKit)";
 
@@ -47,7 +47,7 @@ TEST(RootlesskitValidate, VectorFormReturnsWarningsInOrder) {
   f.ipv6 = true;
   EXPECT_EQ(validate_rootlesskit(f),
             (std::vector<std::string>{"ipv6 is experimental", "--ipv6 is discarded for --net=lxc-user-nic",
-                                      kLoopbackAdvice, "\"lxc-user-nic\" network driver is experimental",
+                                      loopback_advice, "\"lxc-user-nic\" network driver is experimental",
                                       "--disable-host-loopback is implicitly set for lxc-user-nic"}));
   f.net = "bogus";
   EXPECT_THROW(validate_rootlesskit(f), Error);
@@ -113,14 +113,14 @@ TEST(RootlesskitValidate, Ipv6Warnings) {
   EXPECT_EQ(g.error, "--ipv6 is not supported for gvisor-tap-vsock");
   EXPECT_EQ(g.warnings, (std::vector<std::string>{
                             "ipv6 is experimental", "--ipv6 is discarded for --net=gvisor-tap-vsock",
-                            kLoopbackAdvice, "\"gvisor-tap-vsock\" network driver is experimental"}));
+                            loopback_advice, "\"gvisor-tap-vsock\" network driver is experimental"}));
 }
 
 TEST(RootlesskitValidate, LoopbackAdvice) {
   for (const char* net : {"slirp4netns", "vpnkit", "pasta", "bogus"}) {
     const Outcome o = check({std::string("--net=") + net});
     ASSERT_FALSE(o.warnings.empty()) << net;
-    EXPECT_EQ(o.warnings[0], kLoopbackAdvice) << net;
+    EXPECT_EQ(o.warnings[0], loopback_advice) << net;
   }
   for (const char* net : {"host", "none", "vdeplug_slirp"}) {
     EXPECT_TRUE(check({std::string("--net=") + net}).warnings.empty()) << net;

@@ -6,6 +6,7 @@
 
 #include "common/error.h"
 #include "common/fd.h"
+#include "messages/channel.h"
 
 namespace rootlesskit::messages {
 namespace {
@@ -51,47 +52,53 @@ TEST(Message, WrongNameIsAnError) {
   EXPECT_THROW(expect_named("not json", "ChildHello"), Error);
 }
 
-TEST(Framing, RoundTripThroughAPipe) {
-  Pipe p = make_pipe();
-  write_frame(p.write.get(), "{\"Name\":\"A\"}");
-  write_frame(p.write.get(), "{\"Name\":\"B\"}");
-  p.write.reset();
+TEST(Channel, OneMessagePerPacket) {
+  ChannelPair p = make_channel_pair();
+  send_message(p.parent.get(), "{\"Name\":\"A\"}");
+  send_message(p.parent.get(), "{\"Name\":\"B\"}");
+  p.parent.reset();
   std::string body;
-  ASSERT_TRUE(read_frame(p.read.get(), &body));
+  ASSERT_TRUE(receive_message(p.child.get(), &body));
   EXPECT_EQ(body, "{\"Name\":\"A\"}");
-  ASSERT_TRUE(read_frame(p.read.get(), &body));
+  ASSERT_TRUE(receive_message(p.child.get(), &body));
   EXPECT_EQ(body, "{\"Name\":\"B\"}");
-  EXPECT_FALSE(read_frame(p.read.get(), &body));  // clean EOF: the peer is gone
+  EXPECT_FALSE(receive_message(p.child.get(), &body));  // EOF: the peer is gone
 }
 
-TEST(Framing, RejectsBadLengths) {
-  Pipe p = make_pipe();
-  unsigned char header[4] = {0x01, 0x00, 0x02, 0x00};  // 131073 > max
-  write_all(p.write.get(), header, 4);
-  std::string body;
+TEST(Channel, RejectsBadLengths) {
+  ChannelPair p = make_channel_pair();
   try {
-    read_frame(p.read.get(), &body);
+    send_message(p.parent.get(), "");
     FAIL();
   } catch (const Error& e) {
-    EXPECT_STREQ(e.what(), "bad message length: 131073 (max: 65536)");
+    EXPECT_STREQ(e.what(), "bad message length: 0 (max: 65536)");
   }
-  EXPECT_THROW(write_frame(p.write.get(), ""), Error);
-  EXPECT_THROW(write_frame(p.write.get(), std::string(max_message_size + 1, 'x')), Error);
+  EXPECT_THROW(send_message(p.parent.get(), std::string(max_message_size + 1, 'x')), Error);
 }
 
-TEST(Framing, TruncatedBodyIsAnError) {
-  Pipe p = make_pipe();
-  unsigned char header[4] = {10, 0, 0, 0};
-  write_all(p.write.get(), header, 4);
-  write_all(p.write.get(), "abc", 3);
-  p.write.reset();
+TEST(Channel, FdsRideAlong) {
+  ChannelPair p = make_channel_pair();
+  Pipe pipe = make_pipe();
+  ASSERT_TRUE(send_packet(p.parent.get(), "x", {pipe.write.get()}));
+  Packet got;
+  ASSERT_EQ(receive_packet(p.child.get(), got), ReceiveStatus::packet);
+  ASSERT_EQ(got.fds.size(), 1u);
+  pipe.write.reset();
+  write_all(got.fds[0].get(), "y", 1);
+  char c = 0;
+  EXPECT_EQ(read_full(pipe.read.get(), &c, 1), 1u);
+  EXPECT_EQ(c, 'y');
+  // A message with fds where none are expected does not leak them.
+  ASSERT_TRUE(send_packet(p.parent.get(), "{}", {pipe.read.get()}));
   std::string body;
-  try {
-    read_frame(p.read.get(), &body);
-    FAIL();
-  } catch (const Error& e) {
-    EXPECT_STREQ(e.what(), "read 3 bytes, expected 10 bytes");
-  }
+  EXPECT_TRUE(receive_message(p.child.get(), &body));
+}
+
+TEST(Message, ChildErrorHasOneDecoder) {
+  EXPECT_EQ(encode_child_error("failed: \"x\""), R"({"Name":"ChildError","Message":"failed: \"x\""})");
+  EXPECT_EQ(decode_child_error(encode_child_error("boom")), "boom");
+  EXPECT_EQ(decode_child_error(R"({"Name":"ChildInitUserNSCompleted"})"), std::nullopt);
+  EXPECT_EQ(decode_child_error("not json"), std::nullopt);
 }
 
 }  // namespace

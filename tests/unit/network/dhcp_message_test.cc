@@ -91,6 +91,20 @@ TEST(DhcpMessage, DecodeRejectsMalformedPackets) {
   EXPECT_THROW(decode(truncated.data(), truncated.size()), Error);
 }
 
+TEST(DhcpMessage, LongMessageIsNotPaddedAndEndsWithEnd) {
+  Message m = sample_ack();
+  m.add(option::dns, std::vector<uint8_t>(200, 9));
+  size_t options = 0;
+  for (const Option& o : m.options) {
+    options += 2 + o.data.size();
+  }
+  std::vector<uint8_t> b = encode(m);
+  ASSERT_EQ(b.size(), 240 + options + 1);  // header + cookie + options + end, past the 300 minimum
+  EXPECT_EQ(b.back(), option::end);
+  EXPECT_EQ(b[b.size() - 2], 9);
+  EXPECT_EQ(decode(b.data(), b.size()).options.size(), m.options.size());
+}
+
 TEST(DhcpMessage, EncodeRejectsLongOptions) {
   Message m;
   m.add(option::dns, std::vector<uint8_t>(256, 1));

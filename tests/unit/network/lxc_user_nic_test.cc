@@ -1,7 +1,9 @@
 // --net=lxc-user-nic: argv, option defaults, lxc-usernet matching, failure advice, renewal timing.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include "common/error.h"
+#include "common/process.h"
 #include "network/lxc_user_nic/lease_keeper.h"
 #include "network/lxc_user_nic/lxc_user_nic.h"
 #include "network/lxc_user_nic/options.h"
@@ -19,27 +21,34 @@ TEST(LxcUserNic, Argv) {
                                                            "dummy", "4242", "veth", "rktbr0", "eth0"}));
 }
 
-TEST(LxcUserNic, ResolveOptions) {
-  cli::RootlesskitFlags flags;
-  flags.lxc_user_nic_binary = "/bin/true";
-  Options o = resolve_options(flags);
-  EXPECT_EQ(o.binary, "/bin/true");
-  EXPECT_EQ(o.bridge, "lxcbr0");
-  EXPECT_EQ(o.ifname, "eth0");
-  EXPECT_EQ(o.mtu, 1500);
-  flags.ifname = "veth7";
-  flags.mtu = 9000;
-  flags.lxc_user_nic_bridge = "br1";
-  o = resolve_options(flags);
+TEST(LxcUserNic, Resolve) {
+  Options requested;
+  requested.binary = "true";
+  requested.bridge = "br1";
+  requested.ifname = "veth7";
+  requested.mtu = 9000;
+  Options o = resolve(requested);
+  EXPECT_EQ(o.binary, look_path("true"));
+  EXPECT_EQ(o.bridge, "br1");
   EXPECT_EQ(o.ifname, "veth7");
   EXPECT_EQ(o.mtu, 9000);
-  EXPECT_EQ(o.bridge, "br1");
+  EXPECT_EQ(Options{}.bridge, "lxcbr0");
+  EXPECT_EQ(Options{}.ifname, "eth0");
+  EXPECT_EQ(Options{}.mtu, 1500);
+}
+
+TEST(LxcUserNic, DefaultBinaryIsTheFirstExistingPath) {
+  const std::string binary = default_binary();
+  if (::access("/usr/libexec/lxc/lxc-user-nic", F_OK) == 0) {  // Debian's liblxc-common
+    EXPECT_EQ(binary, "/usr/libexec/lxc/lxc-user-nic");
+  } else if (!binary.empty()) {
+    EXPECT_EQ(::access(binary.c_str(), F_OK), 0) << binary;
+  }
 }
 
 TEST(LxcUserNic, MissingBinarySaysWhatToInstall) {
-  cli::RootlesskitFlags flags;  // no default path exists: the flag's default is ""
   try {
-    resolve_options(flags);
+    resolve(Options{});  // an empty binary, as --lxc-user-nic-binary when no default path exists
     FAIL();
   } catch (const Error& e) {
     std::string what = e.what();
@@ -56,7 +65,6 @@ TEST(LxcUserNic, Info) {
   EXPECT_TRUE(info.dynamic_child_ip);
   EXPECT_TRUE(info.dns.empty());
   EXPECT_TRUE(info.child_ip.empty());
-  EXPECT_EQ(driver.mtu(), 1500);
 }
 
 const Requester alice{"alice", {"alice", "netdev"}};

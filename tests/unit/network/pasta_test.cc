@@ -1,4 +1,5 @@
-// pasta: argv building (SPEC §8.3), the message the child is told, the PID file, and the
+// pasta: option resolution, argv building (upstream pkg/network/pasta/pasta.go), the message the
+// child is told, the PID file, and the
 // DaemonGuard that stops a daemonized helper on every exit path, SIGKILL of its owner included.
 #include <gtest/gtest.h>
 #include <poll.h>
@@ -15,6 +16,8 @@
 #include "network/pasta/daemon_guard.h"
 #include "network/pasta/options.h"
 #include "network/pasta/pasta.h"
+
+#include "fake_binary.h"
 
 namespace rootlesskit::network::pasta {
 namespace {
@@ -79,6 +82,51 @@ TEST(PastaMessage, AddressesOfTheCidrAndOneDns) {
   EXPECT_EQ(m.gateway, "10.0.5.2");
   EXPECT_EQ(m.dns, std::vector<std::string>{"10.0.5.3"});
   EXPECT_EQ(m.mtu, 65520);
+}
+
+// A pasta whose `--version` exits with `version_status` and that has --host-lo-to-ns-lo or not.
+FakeBinary fake_pasta(int version_status, bool host_lo_to_ns_lo) {
+  return FakeBinary("if [ \"$1\" = --host-lo-to-ns-lo ]; then exit " + std::string(host_lo_to_ns_lo ? "0" : "1") +
+                    "; fi\necho 'pasta 2023_06_27'\nexit " + std::to_string(version_status) + "\n");
+}
+
+TEST(PastaResolve, ProbesHostLoToNsLo) {
+  FakeBinary old_pasta = fake_pasta(0, false);
+  Options requested;
+  requested.binary = old_pasta.path();
+  requested.mtu = 1500;
+  requested.implicit_ports = true;
+  Options o = resolve(requested);
+  EXPECT_EQ(o.binary, old_pasta.path());
+  EXPECT_FALSE(o.host_lo_to_ns_lo);
+  EXPECT_EQ(o.mtu, 1500);
+  EXPECT_TRUE(o.implicit_ports);
+  FakeBinary new_pasta = fake_pasta(0, true);
+  requested.binary = new_pasta.path();
+  EXPECT_TRUE(resolve(requested).host_lo_to_ns_lo);
+}
+
+TEST(PastaResolve, FailuresSayWhatToInstall) {
+  FakeBinary broken = fake_pasta(3, false);
+  Options requested;
+  requested.binary = broken.path();
+  try {
+    resolve(requested);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.what(), "command \"" + broken.path() +
+                            " --version\" failed, make sure pasta is installed: \"pasta 2023_06_27\": exit status 3 "
+                            "(pasta is in Debian's passt package: apt-get install passt)");
+  }
+  requested.binary = "no-such-pasta";
+  try {
+    resolve(requested);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_STREQ(e.what(),
+                 "exec: \"no-such-pasta\": executable file not found in $PATH "
+                 "(pasta is in Debian's passt package: apt-get install passt)");
+  }
 }
 
 TEST(PastaDriver, InfoBeforeAndChildHalf) {

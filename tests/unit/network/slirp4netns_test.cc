@@ -1,16 +1,14 @@
-// slirp4netns: feature-probe parsing, argv building (SPEC §8.2, §17.10) and the message the
-// child configures.
+// slirp4netns: feature-probe parsing, option resolution, argv building (upstream
+// pkg/network/slirp4netns/slirp4netns.go) and the message the child configures.
 #include <gtest/gtest.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <cstdlib>
 
 #include "common/error.h"
 #include "common/process.h"
 #include "network/slirp4netns/features.h"
 #include "network/slirp4netns/options.h"
 #include "network/slirp4netns/slirp4netns.h"
+
+#include "fake_binary.h"
 
 namespace rootlesskit::network::slirp4netns {
 namespace {
@@ -55,21 +53,14 @@ TEST(Slirp4netnsFeatures, RejectsPre040) {
 }
 
 TEST(Slirp4netnsFeatures, ProbeFailureSaysWhatToInstall) {
-  char path[] = "/tmp/fake-slirp4netns-XXXXXX";
-  int fd = ::mkstemp(path);
-  ASSERT_GE(fd, 0);
-  const std::string script = "#!/bin/sh\necho boom >&2\nexit 2\n";
-  ASSERT_EQ(::write(fd, script.data(), script.size()), static_cast<ssize_t>(script.size()));
-  ::fchmod(fd, 0755);
-  ::close(fd);
+  FakeBinary slirp("echo boom >&2\nexit 2\n");
   try {
-    probe_features(path);
+    probe_features(slirp.path());
     ADD_FAILURE();
   } catch (const Error& e) {
-    EXPECT_EQ(e.what(), "command \"" + std::string(path) +
+    EXPECT_EQ(e.what(), "command \"" + slirp.path() +
                             " --help\" failed, make sure slirp4netns v0.4.0+ is installed: \"boom\\n\": exit status 2");
   }
-  ::unlink(path);
 }
 
 TEST(Slirp4netnsFeatures, BinaryScanAgreesWithHelpOutput) {
@@ -81,6 +72,89 @@ TEST(Slirp4netnsFeatures, BinaryScanAgreesWithHelpOutput) {
   // Another ELF binary is not taken for slirp4netns; a script or a missing file is not scanned.
   EXPECT_FALSE(features_from_binary("/bin/sh").has_value());
   EXPECT_FALSE(features_from_binary("/nonexistent").has_value());
+}
+
+// A slirp4netns whose --help is `help`.
+FakeBinary fake_slirp4netns(const std::string& help) { return FakeBinary("cat <<'EOF'\n" + help + "EOF\n"); }
+
+TEST(Slirp4netnsResolve, AutoSandboxIsOnUnlessTheNetnsIsDetached) {
+  FakeBinary slirp = fake_slirp4netns(help_1_2);
+  Options requested;
+  requested.binary = slirp.path();
+  requested.sandbox = Mode::automatic;
+  requested.mtu = 1500;
+  requested.api_socket = true;
+  Options o = resolve(requested, false);
+  EXPECT_EQ(o.binary, slirp.path());
+  EXPECT_EQ(o.sandbox, Mode::enabled);
+  EXPECT_EQ(o.seccomp, Mode::disabled);
+  EXPECT_EQ(o.mtu, 1500);
+  EXPECT_TRUE(o.api_socket);
+  EXPECT_EQ(resolve(requested, true).sandbox, Mode::disabled);  // slirp4netns#317
+  requested.sandbox = Mode::disabled;
+  EXPECT_EQ(resolve(requested, false).sandbox, Mode::disabled);
+}
+
+TEST(Slirp4netnsResolve, SandboxConflictsWithDetachedNetns) {
+  Options requested;
+  requested.binary = "/nonexistent/slirp4netns";  // refused before the lookup, as the CLI does
+  requested.sandbox = Mode::enabled;
+  try {
+    resolve(requested, true);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_STREQ(e.what(),
+                 "--slirp4netns-sandbox conflicts with --detach-netns "
+                 "(https://github.com/rootless-containers/slirp4netns/issues/317)");
+  }
+}
+
+TEST(Slirp4netnsResolve, RejectsWhatThisSlirp4netnsLacks) {
+  FakeBinary slirp = fake_slirp4netns("--netns-type=TYPE\n");
+  auto error_of = [&](Options requested) {
+    requested.binary = slirp.path();
+    try {
+      resolve(requested, false);
+      return std::string("no error");
+    } catch (const Error& e) {
+      return std::string(e.what());
+    }
+  };
+  Options o;
+  EXPECT_EQ(error_of(o), "no error");
+  o.sandbox = Mode::automatic;
+  EXPECT_EQ(error_of(o), "no error");  // auto falls back to no sandbox
+  o.sandbox = Mode::enabled;
+  EXPECT_EQ(error_of(o), "unsupported slirp4netns version: lacks SupportsEnableSandbox");
+  o = Options{};
+  o.seccomp = Mode::enabled;
+  EXPECT_EQ(error_of(o), "unsupported slirp4netns version: lacks SupportsEnableSeccomp");
+  o = Options{};
+  o.cidr = Ipv4Network::parse("10.0.5.0/24");
+  EXPECT_EQ(error_of(o), "this version of slirp4netns does not support --cidr");
+  o = Options{};
+  o.disable_host_loopback = true;
+  EXPECT_EQ(error_of(o), "this version of slirp4netns does not support --disable-host-loopback");
+  o = Options{};
+  o.api_socket = true;
+  EXPECT_EQ(error_of(o), "this version of slirp4netns does not support --api-socket");
+  o = Options{};
+  o.enable_ipv6 = true;
+  EXPECT_EQ(error_of(o), "this version of slirp4netns does not support --enable-ipv6");
+}
+
+TEST(Slirp4netnsResolve, MissingBinarySaysWhatToInstall) {
+  Options requested;
+  requested.binary = "no-such-slirp4netns";
+  try {
+    resolve(requested, false);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_STREQ(e.what(),
+                 "slirp4netns binary \"no-such-slirp4netns\" is not installed: exec: \"no-such-slirp4netns\": "
+                 "executable file not found in $PATH (install the slirp4netns package, e.g. "
+                 "`apt-get install slirp4netns`)");
+  }
 }
 
 TEST(Slirp4netnsArgv, DefaultsMatchUpstream) {
@@ -98,8 +172,8 @@ TEST(Slirp4netnsArgv, EveryOptionInUpstreamOrder) {
   o.ifname = "eth7";
   o.disable_host_loopback = true;
   o.api_socket = true;
-  o.enable_sandbox = true;
-  o.enable_seccomp = true;
+  o.sandbox = Mode::enabled;
+  o.seccomp = Mode::enabled;
   o.enable_ipv6 = true;
   EXPECT_EQ(build_argv(o, Target{21017, "/tmp/rk", ""}),
             (std::vector<std::string>{"slirp4netns", "--mtu", "1500", "-r", "3", "--disable-host-loopback", "--cidr",
@@ -139,7 +213,6 @@ TEST(Slirp4netnsDriver, InfoHasAddressesOnlyOnceConfigured) {
   ParentDriver driver(Options{});
   EXPECT_EQ(driver.info().driver, "slirp4netns");
   EXPECT_TRUE(driver.info().dns.empty());
-  EXPECT_EQ(driver.mtu(), 65520);
   EXPECT_EQ(driver.reap_exited_helper(), std::nullopt);
 }
 

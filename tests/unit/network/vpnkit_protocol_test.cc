@@ -1,5 +1,5 @@
 // vpnkit: the vmnet protocol's bytes (handshake, vif request/answer, frame headers) checked
-// byte by byte against moby/vpnkit's go/pkg/vmnet layout (SPEC §8.4), UUID and MAC text, and
+// byte by byte against moby/vpnkit's go/pkg/vmnet layout, UUID and MAC text, and
 // the client half (connection.h, vif_dhcp.h) over a socketpair against a scripted server.
 #include <gtest/gtest.h>
 #include <sys/socket.h>

@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-namespace rootlesskit::cli {
+namespace rootlesskit {
 
 // Go semantics: a cell is text terminated by '\t' (or '\v', a "soft" cell); the text after the
 // last tab of a line is not part of any column and is never padded. A column block is a run of
@@ -59,4 +59,4 @@ class TabWriter {
 std::string tabwrite(std::string_view text, int min_width, int tab_width, int padding,
                      char pad_char);
 
-}  // namespace rootlesskit::cli
+}  // namespace rootlesskit

@@ -1,15 +1,15 @@
 // Go text/tabwriter, flags 0: cells are collected per line, then each column block is formatted
 // recursively from left to right exactly like Go's Writer.format/writeLines.
-#include "cli/tabwriter.h"
+#include "common/tabwriter.h"
 
 #include <algorithm>
 #include <stdexcept>
 
-namespace rootlesskit::cli {
+namespace rootlesskit {
 
 namespace {
 
-constexpr char kEscape = '\xff';
+constexpr char escape_byte = '\xff';
 
 // utf8.RuneCount: each valid sequence is one rune, each byte of an invalid one is one rune.
 int rune_count(std::string_view s) {
@@ -75,7 +75,7 @@ void TabWriter::write(std::string_view text) {
   for (size_t i = 0; i < text.size(); ++i) {
     const char ch = text[i];
     if (m_in_escape) {
-      if (ch == kEscape) {
+      if (ch == escape_byte) {
         append_text(text.substr(n, i + 1 - n));
         n = i + 1;
         end_escape();
@@ -94,7 +94,7 @@ void TabWriter::write(std::string_view text) {
           flush_internal();
         }
       }
-    } else if (ch == kEscape) {
+    } else if (ch == escape_byte) {
       append_text(text.substr(n, i - n));
       update_width();
       n = i;  // the escape byte itself is kept in the output
@@ -195,4 +195,4 @@ std::string tabwrite(std::string_view text, int min_width, int tab_width, int pa
   return w.flush();
 }
 
-}  // namespace rootlesskit::cli
+}  // namespace rootlesskit

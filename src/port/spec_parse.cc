@@ -1,7 +1,7 @@
-// Port spec text parser mirroring upstream portutil.ParsePortSpec: proto after the last '/', child
-// port between the last ':' and it, and the rest split into parentIP/parentPort/childIP by a Go
-// text/scanner token loop in which '[' ... ']' protects IPv6 colons. Any process.
-#include "api/port_spec_text.h"
+// Port spec text parser mirroring upstream pkg/port/portutil ParsePortSpec: proto after the last
+// '/', child port between the last ':' and it, and the rest split into parentIP/parentPort/childIP
+// by a Go text/scanner token loop in which '[' ... ']' protects IPv6 colons. Any process.
+#include "port/spec.h"
 
 #include <arpa/inet.h>
 
@@ -13,7 +13,7 @@
 #include "common/error.h"
 #include "common/strings.h"
 
-namespace rootlesskit::api {
+namespace rootlesskit::port {
 namespace {
 
 bool is_letter(unsigned char c) {
@@ -136,25 +136,7 @@ int to_int(long long v) {
 
 }  // namespace
 
-bool is_known_proto(std::string_view proto) {
-  for (std::string_view p : {"tcp", "tcp4", "tcp6", "udp", "udp4", "udp6", "sctp", "sctp4", "sctp6"}) {
-    if (proto == p) {
-      return true;
-    }
-  }
-  return false;
-}
-
-bool is_ip_address(std::string_view text) {
-  if (text.find('\0') != std::string_view::npos) {
-    return false;
-  }
-  std::string s(text);
-  unsigned char buf[16];
-  return ::inet_pton(AF_INET, s.c_str(), buf) == 1 || ::inet_pton(AF_INET6, s.c_str(), buf) == 1;
-}
-
-PortSpec parse_port_spec(std::string_view text) {
+Spec parse_spec(std::string_view text) {
   const std::string quoted = go_quote(text);
   size_t slash = text.rfind('/');
   if (slash == std::string_view::npos) {
@@ -201,22 +183,22 @@ PortSpec parse_port_spec(std::string_view text) {
       throw Error("unexpected ParentIP in PortSpec string: " + quoted);
     }
   }
-  PortSpec spec;
+  Spec spec;
   spec.proto = std::string(proto);
   spec.parent_ip = parts[kParentIP];
   spec.child_ip = parts[kChildIP];
   // The labels are swapped upstream; the texts are kept byte-exact.
   try {
-    spec.parent_port = to_int(gojson::atoi(parts[kParentPort]));
+    spec.parent_port = to_int(api::gojson::atoi(parts[kParentPort]));
   } catch (const Error& e) {
     throw Error("unexpected ChildPort in PortSpec string: " + quoted + ": " + e.what());
   }
   try {
-    spec.child_port = to_int(gojson::atoi(parts[kChildPort]));
+    spec.child_port = to_int(api::gojson::atoi(parts[kChildPort]));
   } catch (const Error& e) {
     throw Error("unexpected ParentPort in PortSpec string: " + quoted + ": " + e.what());
   }
   return spec;
 }
 
-}  // namespace rootlesskit::api
+}  // namespace rootlesskit::port

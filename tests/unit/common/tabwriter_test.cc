@@ -1,9 +1,9 @@
 // Go text/tabwriter semantics: column blocks, trailing cells, padding, '\v', '\f', escapes.
-#include "cli/tabwriter.h"
+#include "common/tabwriter.h"
 
 #include <gtest/gtest.h>
 
-namespace rootlesskit::cli {
+namespace rootlesskit {
 namespace {
 
 std::string help_tw(std::string_view text) { return tabwrite(text, 1, 8, 2, ' '); }
@@ -86,4 +86,4 @@ TEST(TabWriter, WritesMaySplitCells) {
 }
 
 }  // namespace
-}  // namespace rootlesskit::cli
+}  // namespace rootlesskit

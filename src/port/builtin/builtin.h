@@ -1,0 +1,78 @@
+// --port-driver=builtin: ports published by rootlesskit itself. The parent half listens on the
+// host and relays each connection (TCP: splice relay; UDP: per-client flows) to a socket in the
+// child's network namespace; the child half hands out such sockets over the parent/child
+// channel and, on request, sets up the policy routing that keeps client source IPs
+// (--source-ip-transparent). See docs/port.md.
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "port/driver.h"
+
+namespace rootlesskit::port::builtin {
+
+class Connector;
+class PipePool;
+class TcpForwarder;
+class UdpForwarder;
+
+struct ParentOptions {
+  // Connect to the child's address with the client's own source IP (TCP, non-loopback
+  // clients; upstream v3 default on), when the child can set up the needed routing.
+  bool source_ip_transparent = true;
+  // false: the child dials every connection (one round trip each, upstream's way); kept as
+  // a fallback and for comparison. true: the parent connects sockets made in the child's netns.
+  bool connect_from_parent = true;
+  // F_SETPIPE_SZ of the splice pipes (0: the kernel's default).
+  int pipe_size = 0;
+  std::chrono::milliseconds udp_idle_timeout{90'000};
+};
+
+class ParentDriver final : public port::ParentDriver {
+ public:
+  explicit ParentDriver(ParentOptions options = {});
+  ~ParentDriver() override;
+
+  DriverInfo info() const override;
+  std::map<std::string, std::string> opaque_for_child() const override;
+  bool uses_child_channel() const override { return true; }
+  void start(EventLoop& loop, const ChildContext& child) override;
+  void attach_child(Fd channel) override;
+  void stop() override;
+
+  Status add_port(const Spec& spec) override;
+  std::vector<Status> list_ports() override;
+  void remove_port(int id) override;
+
+ private:
+  struct Published;
+
+  ParentOptions m_options;
+  EventLoop* m_loop = nullptr;
+  std::unique_ptr<Connector> m_connector;
+  std::unique_ptr<PipePool> m_pipes;
+  std::map<int, std::unique_ptr<Published>> m_ports;
+  int m_next_id = 1;
+};
+
+class ChildDriver final : public port::ChildDriver {
+ public:
+  ChildDriver();
+  ~ChildDriver() override;
+  void start(EventLoop& loop, const std::map<std::string, std::string>& opaque, Fd channel,
+             const std::string& detached_netns_path) override;
+  void stop() override;
+
+ private:
+  class Server;
+  std::unique_ptr<Server> m_server;
+};
+
+// The opaque key telling the child half that the parent wants transparent source IPs.
+inline constexpr const char* opaque_source_ip_transparent = "builtin.source-ip-transparent";
+
+}  // namespace rootlesskit::port::builtin

@@ -1,0 +1,180 @@
+// Accept -> socket from the Connector -> non-blocking connect -> TcpRelay.
+#include "port/builtin/tcp_forwarder.h"
+
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+
+#include <cerrno>
+
+#include "common/error.h"
+#include "common/log.h"
+
+namespace rootlesskit::port::builtin {
+namespace {
+
+// Small requests and answers go out at once, as with Go's default TCP_NODELAY upstream.
+void set_no_delay(int fd) {
+  int one = 1;
+  ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+}
+
+// The client learns that the target refused by a reset, rather than by an accepted connection
+// that closes without a word (upstream).
+void reset(Fd& fd) {
+  linger l{1, 0};
+  ::setsockopt(fd.get(), SOL_SOCKET, SO_LINGER, &l, sizeof l);
+  fd.reset();
+}
+
+}  // namespace
+
+class TcpForwarder::Acceptor : public IoHandler {
+ public:
+  explicit Acceptor(TcpForwarder& f) : m_forwarder(f) {}
+  void on_io(uint32_t) override { m_forwarder.accept_all(); }
+
+ private:
+  TcpForwarder& m_forwarder;
+};
+
+class TcpForwarder::Connection : public IoHandler {
+ public:
+  Connection(TcpForwarder& forwarder, Fd client, const SocketAddress& peer)
+      : m_forwarder(forwarder),
+        m_loop(forwarder.m_loop),
+        m_connector(forwarder.m_connector),
+        m_client(std::move(client)),
+        m_peer(peer) {}
+
+  // A retired connection may be destroyed after its forwarder (both in one dispatch round):
+  // only the loop and the connector, which outlive every forwarder, are touched here.
+  ~Connection() override {
+    if (m_ticket != 0) {
+      m_connector.cancel(m_ticket);
+    }
+    if (m_connecting) {
+      m_loop.unwatch(m_child.get(), this);
+    }
+  }
+
+  void start(ConnectionList::iterator self) {
+    m_self = self;
+    const auto& s = m_forwarder.m_settings;
+    std::optional<SocketAddress> source;
+    SocketAddress client = m_peer.unmapped();
+    if (s.source_ip_transparent && !client.is_loopback() && client.family() == s.target.family()) {
+      source = client;
+    }
+    m_ticket = m_forwarder.m_connector.connect(
+        SocketType::tcp, s.target, source, [this](Fd socket, const std::string& error) { on_socket(std::move(socket), error); });
+  }
+
+  // The child-side socket is connecting: writable means done (SO_ERROR tells how).
+  void on_io(uint32_t) override {
+    int err = 0;
+    socklen_t len = sizeof err;
+    ::getsockopt(m_child.get(), SOL_SOCKET, SO_ERROR, &err, &len);
+    m_forwarder.m_loop.unwatch(m_child.get(), this);
+    m_connecting = false;
+    if (err != 0) {
+      fail("dial tcp " + m_forwarder.m_settings.target.to_string() + ": connect: " + errno_text(err));
+      return;
+    }
+    start_relay();
+  }
+
+ private:
+  void on_socket(Fd socket, const std::string& error) {
+    m_ticket = 0;
+    if (!socket) {
+      fail(error);
+      return;
+    }
+    m_child = std::move(socket);
+    m_connecting = true;
+    m_forwarder.m_loop.watch(m_child.get(), EPOLLOUT, this);
+  }
+
+  void start_relay() {
+    set_no_delay(m_client.get());
+    m_relay = std::make_unique<TcpRelay>(m_forwarder.m_loop, m_forwarder.m_pipes, std::move(m_client),
+                                         std::move(m_child), [this] { m_forwarder.close(m_self); });
+    m_relay->start();
+  }
+
+  void fail(const std::string& error) {
+    log::debug("port/builtin: {} (client {}): {}", m_forwarder.m_settings.label, m_peer.to_string(), error);
+    reset(m_client);
+    m_forwarder.close(m_self);
+  }
+
+  TcpForwarder& m_forwarder;
+  EventLoop& m_loop;
+  Connector& m_connector;
+  Fd m_client;
+  SocketAddress m_peer;
+  Fd m_child;
+  ConnectionList::iterator m_self;
+  Connector::Ticket m_ticket = 0;
+  bool m_connecting = false;
+  std::unique_ptr<TcpRelay> m_relay;
+};
+
+TcpForwarder::TcpForwarder(EventLoop& loop, Connector& connector, PipePool& pipes, Fd listener, Settings settings)
+    : m_loop(loop),
+      m_connector(connector),
+      m_pipes(pipes),
+      m_listener(std::move(listener)),
+      m_settings(std::move(settings)),
+      m_acceptor(std::make_unique<Acceptor>(*this)) {
+  m_loop.watch(m_listener.get(), EPOLLIN, m_acceptor.get());
+}
+
+TcpForwarder::~TcpForwarder() {
+  m_loop.cancel(m_resume_timer);
+  if (m_resume_timer == 0) {
+    m_loop.unwatch(m_listener.get(), m_acceptor.get());
+  }
+  m_loop.retire(std::move(m_acceptor));
+  while (!m_connections.empty()) {
+    close(m_connections.begin());
+  }
+}
+
+void TcpForwarder::accept_all() {
+  // A bounded batch per wake-up keeps the other ports and connections served.
+  for (int i = 0; i < 64; ++i) {
+    sockaddr_storage peer{};
+    socklen_t len = sizeof peer;
+    int fd = ::accept4(m_listener.get(), reinterpret_cast<sockaddr*>(&peer), &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    if (fd < 0) {
+      if (errno == EINTR || errno == ECONNABORTED) {
+        continue;
+      }
+      if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
+        // Out of fds: the listener would stay readable and spin the loop. Wait a little;
+        // meanwhile clients queue in the backlog.
+        log::warn("port/builtin: {}: accept: {}", m_settings.label, errno_text(errno));
+        pause_accepting();
+      }
+      return;
+    }
+    m_connections.push_back(std::make_unique<Connection>(*this, Fd(fd), SocketAddress::from_raw(peer, len)));
+    m_connections.back()->start(std::prev(m_connections.end()));
+  }
+}
+
+void TcpForwarder::pause_accepting() {
+  m_loop.unwatch(m_listener.get(), m_acceptor.get());
+  m_resume_timer = m_loop.after(std::chrono::milliseconds(100), [this] {
+    m_resume_timer = 0;
+    m_loop.watch(m_listener.get(), EPOLLIN, m_acceptor.get());
+  });
+}
+
+void TcpForwarder::close(ConnectionList::iterator it) {
+  m_loop.retire(std::move(*it));
+  m_connections.erase(it);
+}
+
+}  // namespace rootlesskit::port::builtin

@@ -1,0 +1,42 @@
+// Port driver selection -> driver halves.
+#include "port/factory.h"
+
+namespace rootlesskit::port {
+namespace {
+
+template <typename... F>
+struct Overloaded : F... {
+  using F::operator()...;
+};
+template <typename... F>
+Overloaded(F...) -> Overloaded<F...>;
+
+}  // namespace
+
+std::string name_of(const Selection& selection) {
+  return std::visit(Overloaded{[](const NoPorts& n) { return n.name; },
+                               [](const builtin::ParentOptions&) { return std::string("builtin"); },
+                               [](const slirp4netns::Options&) { return std::string("slirp4netns"); }},
+                    selection);
+}
+
+std::shared_ptr<ParentDriver> make_parent_driver(const Selection& selection) {
+  return std::visit(
+      Overloaded{[](const NoPorts&) -> std::shared_ptr<ParentDriver> { return nullptr; },
+                 [](const builtin::ParentOptions& o) -> std::shared_ptr<ParentDriver> {
+                   return std::make_shared<builtin::ParentDriver>(o);
+                 },
+                 [](const slirp4netns::Options& o) -> std::shared_ptr<ParentDriver> {
+                   return std::make_shared<slirp4netns::ParentDriver>(o);
+                 }},
+      selection);
+}
+
+std::shared_ptr<ChildDriver> make_child_driver(const Selection& selection) {
+  if (std::holds_alternative<builtin::ParentOptions>(selection)) {
+    return std::make_shared<builtin::ChildDriver>();
+  }
+  return nullptr;
+}
+
+}  // namespace rootlesskit::port

@@ -1,0 +1,48 @@
+// --port-driver=slirp4netns: ports forwarded by slirp4netns itself, through its JSON API socket
+// ($STATE/.s4nn.sock, `add_hostfwd` / `remove_hostfwd`), as upstream pkg/port/slirp4netns. Parent
+// half only; needs --net=slirp4netns started with --api-socket. Runs on the parent's event loop.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "port/driver.h"
+
+namespace rootlesskit::port::slirp4netns {
+
+struct Options {
+  // Empty: <state dir>/.s4nn.sock, where the slirp4netns network driver puts it.
+  std::string api_socket_path;
+};
+
+class ParentDriver final : public port::ParentDriver {
+ public:
+  explicit ParentDriver(Options options = {}) : m_options(std::move(options)) {}
+
+  DriverInfo info() const override;
+  void start(EventLoop& loop, const ChildContext& child) override;
+  void stop() override {}
+
+  // Upstream's checks and texts (`unsupported protocol "tcp6"`, `unsupported IP (v6?): ::1`,
+  // `reply.Error: map[desc:...]`), plus two upstream lets through: a loopback child IP (slirp
+  // cannot reach the child's loopback) and conflicts between specs that only differ in
+  // spelling ("tcp"/"tcp4", ""/"0.0.0.0"), which slirp4netns would refuse without saying why.
+  Status add_port(const Spec& spec) override;
+  std::vector<Status> list_ports() override;
+  void remove_port(int id) override;
+
+ private:
+  Options m_options;
+  std::string m_child_ip;
+  std::map<int, Spec> m_ports;
+};
+
+// The API conversation, exposed for tests: sends one request object (plus "\n", then half-close)
+// and returns the reply text. Throws Error (dial/read failures, Go-shaped).
+std::string call_api(const std::string& socket_path, const std::string& request);
+
+// Go's %v of a JSON object decoded into map[string]interface{}: `map[desc:bad request]`.
+std::string go_map_text(const std::string& json_object);
+
+}  // namespace rootlesskit::port::slirp4netns

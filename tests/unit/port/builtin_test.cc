@@ -1,0 +1,286 @@
+// The builtin port driver end to end inside one process: the parent half on one event-loop
+// thread, the child half on another, talking over a real SEQPACKET channel, forwarding real TCP
+// and UDP on loopback to servers of the test (the "child namespace" is the test's own here; the
+// integration tests cover real namespaces).
+#include "port/builtin/builtin.h"
+
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <thread>
+
+#include "common/error.h"
+#include "messages/channel.h"
+#include "port/privileged.h"
+
+namespace rootlesskit::port::builtin {
+namespace {
+
+// A loopback TCP or UDP socket bound to a free port.
+Fd bound_socket(int type, int* port) {
+  Fd fd(::socket(AF_INET, type | SOCK_CLOEXEC, 0));
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::bind(fd.get(), reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
+    throw errno_error("bind");
+  }
+  socklen_t len = sizeof a;
+  ::getsockname(fd.get(), reinterpret_cast<sockaddr*>(&a), &len);
+  *port = ntohs(a.sin_port);
+  if (type == SOCK_STREAM) {
+    ::listen(fd.get(), 64);
+  }
+  return fd;
+}
+
+// A free port number (bound and released: the kernel does not hand it out again at once).
+int free_port(int type) {
+  int port = 0;
+  bound_socket(type, &port);
+  return port;
+}
+
+Fd connect_to(int type, int port) {
+  Fd fd(::socket(AF_INET, type | SOCK_CLOEXEC, 0));
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  a.sin_port = htons(static_cast<uint16_t>(port));
+  if (::connect(fd.get(), reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
+    throw errno_error("connect");
+  }
+  timeval tv{10, 0};
+  ::setsockopt(fd.get(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  return fd;
+}
+
+std::string read_all(int fd) {
+  std::string out;
+  char buf[65536];
+  ssize_t n;
+  while ((n = ::recv(fd, buf, sizeof buf, 0)) > 0) {
+    out.append(buf, static_cast<size_t>(n));
+  }
+  return out;
+}
+
+// A TCP server that answers "<request>!" after the client half-closes, then closes.
+class EchoServer {
+ public:
+  EchoServer() : m_listener(bound_socket(SOCK_STREAM, &m_port)) {
+    m_thread = std::thread([this] {
+      while (true) {
+        int c = ::accept4(m_listener.get(), nullptr, nullptr, SOCK_CLOEXEC);
+        if (c < 0) {
+          return;
+        }
+        Fd conn(c);
+        std::string request = read_all(c);
+        std::string answer = request + "!";
+        (void)!::send(c, answer.data(), answer.size(), MSG_NOSIGNAL);
+        ++m_served;
+      }
+    });
+  }
+  ~EchoServer() {
+    ::shutdown(m_listener.get(), SHUT_RDWR);
+    m_thread.join();
+  }
+  int port() const { return m_port; }
+  int served() const { return m_served; }
+
+ private:
+  int m_port = 0;
+  Fd m_listener;
+  std::thread m_thread;
+  std::atomic<int> m_served{0};
+};
+
+// Both halves, each on its own loop thread, as the parent and the child run them.
+class Driver {
+ public:
+  explicit Driver(ParentOptions options = {}) : m_parent(options) {
+    auto pair = messages::make_channel_pair();
+    m_parent.start(m_parent_loop, ChildContext{});
+    m_parent.attach_child(std::move(pair.parent));
+    m_child.start(m_child_loop, {}, std::move(pair.child), "");
+    m_parent_thread = std::make_unique<LoopThread>(m_parent_loop);
+    m_child_thread = std::make_unique<LoopThread>(m_child_loop);
+  }
+  ~Driver() {
+    m_parent_loop.call([this] { m_parent.stop(); });
+    m_child_loop.call([this] { m_child.stop(); });
+    m_parent_thread.reset();
+    m_child_thread.reset();
+  }
+  Status add(const Spec& spec) { return m_parent_loop.call([&] { return m_parent.add_port(spec); }); }
+  void remove(int id) { m_parent_loop.call([&] { m_parent.remove_port(id); }); }
+  std::vector<Status> list() { return m_parent_loop.call([&] { return m_parent.list_ports(); }); }
+  std::string add_error(const Spec& spec) {
+    try {
+      add(spec);
+    } catch (const Error& e) {
+      return e.what();
+    }
+    return "(no error)";
+  }
+
+ private:
+  EventLoop m_parent_loop;
+  EventLoop m_child_loop;
+  ParentDriver m_parent;
+  ChildDriver m_child;
+  std::unique_ptr<LoopThread> m_parent_thread;
+  std::unique_ptr<LoopThread> m_child_thread;
+};
+
+std::string round_trip(int port, const std::string& request) {
+  Fd c = connect_to(SOCK_STREAM, port);
+  (void)!::send(c.get(), request.data(), request.size(), MSG_NOSIGNAL);
+  ::shutdown(c.get(), SHUT_WR);  // the half-close must reach the server
+  return read_all(c.get());
+}
+
+TEST(BuiltinPortDriver, ForwardsTcpWithHalfClose) {
+  EchoServer server;
+  Driver driver;
+  int port = free_port(SOCK_STREAM);
+  Status st = driver.add(Spec{"tcp", "127.0.0.1", port, server.port(), ""});
+  EXPECT_EQ(st.id, 1);
+  EXPECT_EQ(round_trip(port, "hello"), "hello!");
+  std::string big(3 << 20, 'x');  // more than any pipe or socket buffer
+  EXPECT_EQ(round_trip(port, big), big + "!");
+}
+
+TEST(BuiltinPortDriver, ChildDialFallbackForwardsToo) {
+  EchoServer server;
+  ParentOptions options;
+  options.connect_from_parent = false;
+  Driver driver(options);
+  int port = free_port(SOCK_STREAM);
+  driver.add(Spec{"tcp4", "127.0.0.1", port, server.port(), ""});
+  for (int i = 0; i < 20; ++i) {
+    EXPECT_EQ(round_trip(port, "n" + std::to_string(i)), "n" + std::to_string(i) + "!");
+  }
+}
+
+TEST(BuiltinPortDriver, ManyShortConnections) {
+  EchoServer server;
+  Driver driver;
+  int port = free_port(SOCK_STREAM);
+  driver.add(Spec{"tcp", "127.0.0.1", port, server.port(), ""});
+  for (int i = 0; i < 300; ++i) {  // several pool refills
+    ASSERT_EQ(round_trip(port, "x"), "x!") << i;
+  }
+  EXPECT_EQ(server.served(), 300);
+}
+
+TEST(BuiltinPortDriver, RefusedTargetResetsTheClient) {
+  Driver driver;
+  int port = free_port(SOCK_STREAM);
+  driver.add(Spec{"tcp", "127.0.0.1", port, free_port(SOCK_STREAM), ""});
+  Fd c = connect_to(SOCK_STREAM, port);
+  char buf[1];
+  ssize_t n = ::recv(c.get(), buf, 1, 0);
+  EXPECT_EQ(n, -1);
+  EXPECT_EQ(errno, ECONNRESET);
+}
+
+TEST(BuiltinPortDriver, RemovePortClosesListenerAndLiveConnections) {
+  EchoServer server;
+  Driver driver;
+  int port = free_port(SOCK_STREAM);
+  Status st = driver.add(Spec{"tcp", "127.0.0.1", port, server.port(), ""});
+  Fd live = connect_to(SOCK_STREAM, port);
+  (void)!::send(live.get(), "a", 1, MSG_NOSIGNAL);
+  // Wait until the relay is up (the server has the connection when it reads).
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  driver.remove(st.id);
+  char buf[16];
+  EXPECT_LE(::recv(live.get(), buf, sizeof buf, 0), 0);  // closed
+  EXPECT_THROW(connect_to(SOCK_STREAM, port), Error);
+  EXPECT_EQ(driver.add_error(Spec{}), R"(unknown proto: "")");
+  try {
+    driver.remove(st.id);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_STREQ(e.what(), "unknown id: 1");
+  }
+  // Ids are never reused.
+  EXPECT_EQ(driver.add(Spec{"tcp", "127.0.0.1", port, server.port(), ""}).id, 2);
+}
+
+TEST(BuiltinPortDriver, UpstreamErrors) {
+  Driver driver;
+  int port = free_port(SOCK_STREAM);
+  driver.add(Spec{"tcp", "127.0.0.1", port, 80, ""});
+  EXPECT_EQ(driver.add_error(Spec{"tcp", "127.0.0.1", port, 81, ""}), "conflict with ID 1");
+  EXPECT_EQ(driver.add_error(Spec{"sctp", "127.0.0.1", port, 81, ""}), "unsupported port protocol sctp");
+  EXPECT_EQ(driver.add_error(Spec{"tcp4", "127.0.0.1", port, 81, ""}),
+            "listen tcp4 127.0.0.1:" + std::to_string(port) + ": bind: address already in use");
+  EXPECT_EQ(driver.add_error(Spec{"tcp", "127.0.0.1", 0, 81, ""}), "invalid ParentPort: '\\x00'");
+  EXPECT_EQ(driver.list().size(), 1u);
+}
+
+TEST(BuiltinPortDriver, ForwardsUdpPerClient) {
+  int server_port = 0;
+  Fd server = bound_socket(SOCK_DGRAM, &server_port);
+  std::thread echo([&] {
+    char buf[2048];
+    for (int i = 0; i < 4; ++i) {
+      sockaddr_storage from{};
+      socklen_t len = sizeof from;
+      ssize_t n = ::recvfrom(server.get(), buf, sizeof buf, 0, reinterpret_cast<sockaddr*>(&from), &len);
+      if (n < 0) {
+        return;
+      }
+      std::string answer = std::string(buf, static_cast<size_t>(n)) + "!";
+      ::sendto(server.get(), answer.data(), answer.size(), 0, reinterpret_cast<sockaddr*>(&from), len);
+    }
+  });
+  Driver driver;
+  int port = free_port(SOCK_DGRAM);
+  driver.add(Spec{"udp", "127.0.0.1", port, server_port, ""});
+  Fd a = connect_to(SOCK_DGRAM, port);
+  Fd b = connect_to(SOCK_DGRAM, port);
+  for (int i = 0; i < 2; ++i) {
+    for (Fd* c : {&a, &b}) {
+      std::string msg = "ping" + std::to_string(c->get());
+      ::send(c->get(), msg.data(), msg.size(), 0);
+      char buf[2048];
+      ssize_t n = ::recv(c->get(), buf, sizeof buf, 0);
+      ASSERT_GT(n, 0);
+      EXPECT_EQ(std::string(buf, static_cast<size_t>(n)), msg + "!");
+    }
+  }
+  ::shutdown(server.get(), SHUT_RDWR);
+  echo.join();
+}
+
+TEST(PrivilegedPort, MessageFollowsTheSysctl) {
+  int start = unprivileged_port_start();
+  ASSERT_GT(start, 0);
+  const std::string cause = "listen tcp :80: bind: permission denied";
+  EXPECT_EQ(explain_privileged_port(start, cause), cause);
+  if (start > 1) {
+    std::string text = explain_privileged_port(start - 1, cause);
+    EXPECT_EQ(text.rfind("cannot expose privileged port " + std::to_string(start - 1) +
+                             ", you can add 'net.ipv4.ip_unprivileged_port_start=" + std::to_string(start - 1) +
+                             "' to /etc/sysctl.conf (currently " + std::to_string(start) + ")",
+                         0),
+              0u)
+        << text;
+    // The test binary is not called rootlesskit: no capability advice (as upstream).
+    EXPECT_EQ(text.find("CAP_NET_BIND_SERVICE"), std::string::npos);
+    EXPECT_EQ(text.substr(text.size() - cause.size()), cause);
+  }
+}
+
+}  // namespace
+}  // namespace rootlesskit::port::builtin
