@@ -22,14 +22,17 @@ if(ROOTLESSKIT_SANITIZE)
   target_link_options(rootlesskit_sanitize INTERFACE -fsanitize=address,undefined)
 endif()
 
+# Every program loads only the shared libraries it calls into (--as-needed), with the linker's
+# optimized hash tables (-O1).
+add_link_options(-Wl,--as-needed -Wl,-O1)
+
 # rootlesskit_fast_start(TARGET): rootlesskit runs twice per start (the parent, then the child
-# execs it again), so loading and relocating shared libraries is paid twice. libstdc++ and libgcc
-# are linked in statically (only libc, libm and libmnl are loaded); the linker optimizes the
-# hash tables (-O1) and drops unused DT_NEEDED entries. Not for programs that also load a C++
-# shared library (rootlessctl: libcpp-httplib.so), which must share one libstdc++ with them.
+# execs it again), so loading and relocating shared libraries is paid twice: libstdc++ and libgcc
+# are linked in statically (only libc and libmnl are loaded). Not for programs that also load a
+# C++ shared library (rootlessctl: libcpp-httplib.so), which must share one libstdc++ with it.
 function(rootlesskit_fast_start target)
   if(NOT ROOTLESSKIT_SANITIZE)
-    target_link_options(${target} PRIVATE -static-libstdc++ -static-libgcc -Wl,-O1 -Wl,--as-needed)
+    target_link_options(${target} PRIVATE -static-libstdc++ -static-libgcc)
   endif()
 endfunction()
 

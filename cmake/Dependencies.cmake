@@ -9,9 +9,11 @@ find_package(spdlog 1.10 REQUIRED)
 find_package(fmt 9 REQUIRED)
 find_package(Threads REQUIRED)
 
-# libcap is for the code that uses it only (the port driver's privileged-port message): link
-# PkgConfig::LIBCAP to the target holding that code, and nothing else pays for loading it.
-pkg_check_modules(LIBCAP REQUIRED IMPORTED_TARGET libcap)
+# libcap (src/port/privileged.cc: may this binary bind privileged ports?) is linked from its
+# static archive: only a program that calls it gets its code, and no program loads libcap.so.
+find_library(LIBCAP_STATIC NAMES libcap.a REQUIRED)
+add_library(rootlesskit_libcap STATIC IMPORTED)
+set_target_properties(rootlesskit_libcap PROPERTIES IMPORTED_LOCATION ${LIBCAP_STATIC})
 
 # fmt and spdlog without their shared libraries: each exec of rootlesskit (parent, then child)
 # would otherwise load and relocate libfmt.so, libspdlog.so and with them libstdc++.so. Their
@@ -31,4 +33,4 @@ target_link_libraries(rootlesskit_spdlog INTERFACE rootlesskit_fmt Threads::Thre
 
 add_library(rootlesskit_deps INTERFACE)
 target_link_libraries(rootlesskit_deps INTERFACE
-  PkgConfig::LIBMNL nlohmann_json::nlohmann_json rootlesskit_spdlog Threads::Threads)
+  PkgConfig::LIBMNL nlohmann_json::nlohmann_json rootlesskit_spdlog rootlesskit_libcap Threads::Threads)

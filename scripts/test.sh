@@ -8,7 +8,7 @@ set -euo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 TEST_USER=rktest
-JOBS=${JOBS:-2}
+JOBS=${JOBS:-$(nproc)}
 COPY_ROOT=/var/tmp/rootlesskit-ci # used when $TEST_USER cannot read the checkout in place
 
 if (($(id -u) != 0)); then
