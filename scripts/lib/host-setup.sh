@@ -3,7 +3,7 @@
 # shellcheck shell=bash
 
 # Prints the first id >= 100000 above every range in /etc/subuid and /etc/subgid, so a new
-# range never overlaps another user's (newuidmap refuses overlaps, SPEC §4.1).
+# range never overlaps another user's (users sharing subordinate IDs could reach each other's files).
 free_subid_start() {
   local end
   end=$(cat /etc/subuid /etc/subgid 2>/dev/null |
