@@ -44,4 +44,4 @@ fi
 ensure_tun
 
 echo "==> ready: $("$PREFIX/bin/rootlesskit" --version)"
-echo "try: rootlesskit --net=slirp4netns --disable-host-loopback --copy-up=/etc bash"
+echo "try: rootlesskit --net=slirp4netns --disable-host-loopback --copy-up=/etc --port-driver=builtin -p 127.0.0.1:8080:80/tcp bash"

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Builds everything and runs every test: README command 2 (`sudo ./scripts/test.sh`), and what
 # CI runs through .ci/run. As root it installs packages and prepares the unprivileged test user;
-# as the checkout's owner it checks the formatting, builds with ccache+Ninja (warnings are errors),
-# runs the unit tests, then the unit tests again under ASan+UBSan; as the test user it runs the
-# integration tests. Ends with a table of stage times and one line `N passed, N failed, N skipped`.
+# as the checkout's owner it runs the source checks (formatting, no SPEC citations), builds with
+# ccache+Ninja (warnings are errors), runs the unit tests, then the unit tests again under
+# ASan+UBSan; as the test user it runs the integration tests. Ends with a table of stage times
+# and one line `N passed, N failed, N skipped`.
 set -euo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -72,12 +73,17 @@ ensure_tun
 choose_source_dir
 echo "building in $BUILD_ROOT as $BUILDER"
 
-stage "format check"
-if "${AS_BUILDER[@]}" "$SRC/scripts/check-format.sh"; then
-  passed=$((passed + 1))
-else
-  failed=$((failed + 1))
-fi
+# Each check counts as one test. They read the checkout itself (git ls-files/grep), which may
+# belong to another user than the one running them: safe.directory lets git read it.
+stage "checks: formatting, no SPEC citations"
+for check in check-format.sh check-no-spec-citations.sh; do
+  if "${AS_BUILDER[@]}" env GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=safe.directory GIT_CONFIG_VALUE_0="$REPO" \
+    "$REPO/scripts/$check"; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1))
+  fi
+done
 
 stage "build (Release)"
 main_ok=true

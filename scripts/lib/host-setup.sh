@@ -3,7 +3,7 @@
 # shellcheck shell=bash
 
 # Prints the first id >= 100000 above every range in /etc/subuid and /etc/subgid, so a new
-# range never overlaps another user's (users sharing subordinate IDs could reach each other's files).
+# range never overlaps another user's (newuidmap refuses overlaps: docs/subid.md).
 free_subid_start() {
   local end
   end=$(cat /etc/subuid /etc/subgid 2>/dev/null |
@@ -47,14 +47,5 @@ ensure_user() {
   if ! id "$user" >/dev/null 2>&1; then
     useradd --create-home --shell /bin/bash "$user"
     echo "created user $user"
-  fi
-}
-
-# give_back DIR USER: files under DIR that root made (an older `sudo` build, ctest logs, cmake's
-# install manifest) become USER's again, so that USER can remove DIR. Nothing to do for root.
-give_back() {
-  local dir=$1 user=$2
-  if [[ $user != root && -d $dir ]]; then
-    find "$dir" -user root -exec chown -h "$user:$(id -gn "$user")" {} +
   fi
 }

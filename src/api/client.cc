@@ -1,29 +1,27 @@
-// REST API client over a unix socket: httplib's ClientImpl with its connect step replaced by an
-// AF_UNIX connect (Debian's httplib 0.11.4 cannot dial unix sockets itself). Error texts follow
+// REST API client over a unix socket, on cpp-httplib's client dialing AF_UNIX. Error texts follow
 // upstream's Go client (net/http url.Error + pkg/httputil), because rootlessctl prints them.
+// Runs in rootlessctl and in embedders.
 #include "api/client.h"
 
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
-#include <unistd.h>
 
 #include <httplib.h>
 
 #include <cctype>
 #include <cerrno>
-#include <cstring>
+#include <cstdio>
 
+#include "api/http/response.h"
 #include "common/error.h"
 #include "common/strings.h"
 
 namespace rootlesskit::api {
 namespace {
 
-// Go's client has no timeout; an hour stands in for "wait for the driver" (AddPort can be slow).
-constexpr time_t kTimeoutSec = 3600;
 // upstream httputil.HTTPStatusErrorBodyMaxLength
-constexpr size_t kErrorBodyMax = 64 * 1024;
+constexpr size_t error_body_max = 64 * 1024;
 
 // Go's url.Error operation name: "Get", "Post", "Delete".
 std::string go_op(std::string_view method) {
@@ -34,31 +32,62 @@ std::string go_op(std::string_view method) {
   return op;
 }
 
+// "30s", "0.2s".
+std::string seconds_text(std::chrono::milliseconds t) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%gs", static_cast<double>(t.count()) / 1000.0);
+  return buf;
+}
+
 struct HttpAnswer {
   int status = 0;
   std::string body;
 };
 
+// upstream httputil.HTTPStatusError.Error()
+Error status_error(const HttpAnswer& answer) {
+  std::string body = answer.body.substr(0, error_body_max);
+  if (!body.empty() && body.size() < error_body_max) {
+    if (auto message = error_message_from_json(body)) {
+      return Error(*message);
+    }
+  }
+  return Error("unexpected HTTP status " + std::string(http::reason_phrase(answer.status)) +
+               ", body=" + go_quote(body));
+}
+
 }  // namespace
 
-class Client::Http : public httplib::ClientImpl {
+class Client::Http {
  public:
   explicit Http(std::string socket_path)
-      : httplib::ClientImpl("rootlesskit", 80), m_socket_path(std::move(socket_path)) {
-    set_read_timeout(kTimeoutSec, 0);
-    set_write_timeout(kTimeoutSec, 0);
-    set_keep_alive(false);
+      : m_socket_path(std::move(socket_path)), m_client(m_socket_path, 80) {
+    m_client.set_address_family(AF_UNIX);  // the "host" is then the socket path
+    m_client.set_keep_alive(false);
+    // Go's client sends the URL's host; Go's server refuses a socket path ("malformed Host").
+    m_client.set_default_headers({{"Host", "rootlesskit"}});
   }
 
   // Sends one request; throws Error for transport failures and non-2xx statuses.
-  HttpAnswer send(const std::string& method, const std::string& path, const std::string& body) {
-    m_connect_errno = 0;
-    httplib::Result result = method == "GET"    ? Get(path)
-                             : method == "POST" ? Post(path, body, "application/json")
-                                                : Delete(path);
+  HttpAnswer send(const std::string& method, const std::string& path, const std::string& body,
+                  std::chrono::milliseconds timeout) {
+    const std::string op = go_op(method) + " " + go_quote("http://rootlesskit" + path) + ": ";
+    if (m_socket_path.size() >= sizeof(sockaddr_un::sun_path)) {
+      throw Error(op + dial_error(EINVAL));  // what Go's dial says; httplib would not say why
+    }
+    auto usec = std::chrono::duration_cast<std::chrono::microseconds>(timeout).count();
+    m_client.set_connection_timeout(usec / 1000000, usec % 1000000);
+    m_client.set_read_timeout(usec / 1000000, usec % 1000000);
+    m_client.set_write_timeout(usec / 1000000, usec % 1000000);
+    const auto start = std::chrono::steady_clock::now();
+    errno = 0;
+    httplib::Result result = method == "GET"    ? m_client.Get(path)
+                             : method == "POST" ? m_client.Post(path, body, "application/json")
+                                                : m_client.Delete(path);
+    const int err = errno;  // what the failed connect(2) left, if that is what failed
     if (!result) {
-      throw Error(go_op(method) + " " + go_quote("http://rootlesskit" + path) + ": " +
-                  transport_error(result.error()));
+      bool timed_out = std::chrono::steady_clock::now() - start >= timeout;
+      throw Error(op + transport_error(result.error(), err, timed_out, timeout));
     }
     HttpAnswer answer{result->status, result->body};
     if (answer.status / 100 != 2) {
@@ -67,38 +96,19 @@ class Client::Http : public httplib::ClientImpl {
     return answer;
   }
 
- protected:
-  bool create_and_connect_socket(Socket& socket, httplib::Error& error) override {
-    int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0) {
-      return fail(error, errno);
-    }
-    sockaddr_un addr{};
-    addr.sun_family = AF_UNIX;
-    if (m_socket_path.size() >= sizeof addr.sun_path) {
-      ::close(fd);
-      return fail(error, EINVAL);
-    }
-    std::memcpy(addr.sun_path, m_socket_path.data(), m_socket_path.size());
-    if (::connect(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof addr) != 0) {
-      int err = errno;
-      ::close(fd);
-      return fail(error, err);
-    }
-    socket.sock = fd;
-    return true;
-  }
-
  private:
-  bool fail(httplib::Error& error, int err) {
-    m_connect_errno = err;
-    error = httplib::Error::Connection;
-    return false;
+  std::string dial_error(int err) const {
+    return "dial unix " + m_socket_path + ": connect: " + errno_text(err);
   }
 
-  std::string transport_error(httplib::Error error) const {
-    if (m_connect_errno != 0) {
-      return "dial unix " + m_socket_path + ": connect: " + errno_text(m_connect_errno);
+  std::string transport_error(httplib::Error error, int err, bool timed_out,
+                              std::chrono::milliseconds timeout) const {
+    if (error == httplib::Error::Connection && err != 0) {
+      return dial_error(err);
+    }
+    if ((error == httplib::Error::Read || error == httplib::Error::Write) && timed_out) {
+      return "the API server at " + m_socket_path + " did not answer within " +
+             seconds_text(timeout);
     }
     if (error == httplib::Error::Read) {
       return "EOF";  // the server closed the connection without an answer
@@ -110,20 +120,8 @@ class Client::Http : public httplib::ClientImpl {
     return text;
   }
 
-  // upstream httputil.HTTPStatusError.Error()
-  static Error status_error(const HttpAnswer& answer) {
-    std::string body = answer.body.substr(0, kErrorBodyMax);
-    if (!body.empty() && body.size() < kErrorBodyMax) {
-      if (auto message = error_message_from_json(body)) {
-        return Error(*message);
-      }
-    }
-    return Error("unexpected HTTP status " + http_status_text(answer.status) +
-                 ", body=" + go_quote(body));
-  }
-
   std::string m_socket_path;
-  int m_connect_errno = 0;
+  httplib::Client m_client;
 };
 
 Client Client::open(const std::string& socket_path) {
@@ -140,51 +138,23 @@ Client::Client(Client&&) noexcept = default;
 Client& Client::operator=(Client&&) noexcept = default;
 Client::~Client() = default;
 
-Info Client::info() { return info_from_json(m_http->send("GET", "/v1/info", "").body); }
+void Client::set_timeouts(Timeouts timeouts) { m_timeouts = timeouts; }
+
+Info Client::info() {
+  return info_from_json(m_http->send("GET", "/v1/info", "", m_timeouts.request).body);
+}
 
 PortStatus Client::add_port(const PortSpec& spec) {
-  return port_status_from_json(m_http->send("POST", "/v1/ports", to_json(spec)).body);
+  return port_status_from_json(
+      m_http->send("POST", "/v1/ports", to_json(spec), m_timeouts.add_port).body);
 }
 
 std::vector<PortStatus> Client::list_ports() {
-  return port_statuses_from_json(m_http->send("GET", "/v1/ports", "").body);
+  return port_statuses_from_json(m_http->send("GET", "/v1/ports", "", m_timeouts.request).body);
 }
 
-void Client::remove_port(int id) { m_http->send("DELETE", "/v1/ports/" + std::to_string(id), ""); }
-
-std::string http_status_text(int status) {
-  switch (status) {
-    case 200: return "OK";
-    case 201: return "Created";
-    case 202: return "Accepted";
-    case 204: return "No Content";
-    case 301: return "Moved Permanently";
-    case 302: return "Found";
-    case 304: return "Not Modified";
-    case 307: return "Temporary Redirect";
-    case 308: return "Permanent Redirect";
-    case 400: return "Bad Request";
-    case 401: return "Unauthorized";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 406: return "Not Acceptable";
-    case 408: return "Request Timeout";
-    case 409: return "Conflict";
-    case 411: return "Length Required";
-    case 413: return "Request Entity Too Large";
-    case 414: return "Request URI Too Long";
-    case 415: return "Unsupported Media Type";
-    case 416: return "Requested Range Not Satisfiable";
-    case 417: return "Expectation Failed";
-    case 500: return "Internal Server Error";
-    case 501: return "Not Implemented";
-    case 502: return "Bad Gateway";
-    case 503: return "Service Unavailable";
-    case 504: return "Gateway Timeout";
-    case 505: return "HTTP Version Not Supported";
-    default: return "";
-  }
+void Client::remove_port(int id) {
+  m_http->send("DELETE", "/v1/ports/" + std::to_string(id), "", m_timeouts.request);
 }
 
 }  // namespace rootlesskit::api

@@ -1,7 +1,8 @@
 // Client of the REST API over $STATE/api.sock (upstream pkg/api/client): info plus a PortManager
-// over HTTP. Used by rootlessctl and rootlesskit-docker-proxy, and by embedders; any process.
+// over HTTP. Used by rootlessctl and by embedders; any process.
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <string>
 #include <vector>
@@ -12,9 +13,18 @@ namespace rootlesskit::api {
 
 class Client : public PortManager {
  public:
+  // How long one request may wait for the server to read it or to answer (upstream's client waits
+  // forever on a server that accepts and never answers). Adding a port may wait for a driver.
+  struct Timeouts {
+    std::chrono::milliseconds request{std::chrono::seconds(30)};
+    std::chrono::milliseconds add_port{std::chrono::seconds(60)};
+  };
+
   // stat()s the socket path first like upstream (`stat /nonexist: no such file or directory`);
   // connects lazily, one connection per request. Throws Error.
   static Client open(const std::string& socket_path);
+
+  void set_timeouts(Timeouts timeouts);
 
   Client(Client&&) noexcept;
   Client& operator=(Client&&) noexcept;
@@ -23,7 +33,9 @@ class Client : public PortManager {
   // Each call throws Error on failure: transport errors read like Go's
   // (`Get "http://rootlesskit/v1/info": dial unix /x/api.sock: connect: connection refused`),
   // non-2xx answers give the server's {"message"} text, or
-  // `unexpected HTTP status Not Found, body="404 page not found\n"` for other bodies.
+  // `unexpected HTTP status Not Found, body="404 page not found\n"` for other bodies; a server
+  // that does not answer in time gives
+  // `Get "http://rootlesskit/v1/info": the API server at /x/api.sock did not answer within 30s`.
   Info info();
   PortStatus add_port(const PortSpec& spec) override;
   std::vector<PortStatus> list_ports() override;
@@ -37,9 +49,7 @@ class Client : public PortManager {
 
   std::string m_socket_path;
   std::unique_ptr<Http> m_http;
+  Timeouts m_timeouts;
 };
-
-// Go's http.StatusText ("Not Found"); empty for unknown codes.
-std::string http_status_text(int status);
 
 }  // namespace rootlesskit::api

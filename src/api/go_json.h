@@ -1,15 +1,13 @@
-// The parts of Go's encoding/json and strconv that the REST API's bytes depend on: a decoder whose
-// errors read like Go's ("invalid character 'g' looking for beginning of value", "unexpected EOF"),
-// Go's string escaping (`<` -> \u003c), json.Indent, and strconv.Atoi. Used by the parent's API
-// server and by rootlessctl; pure string processing.
+// The parts of Go's encoding/json that the REST API's bytes depend on: a decoder (nlohmann's
+// parser underneath) whose errors read like Go's ("invalid character 'g' looking for beginning of
+// value", "unexpected EOF"), Go's string escaping (`<` -> \u003c) and json.Indent. Used by the
+// parent's API server and by rootlessctl; pure string processing.
 #pragma once
 
 #include "common/strings.h"
 
-#include <cstddef>
 #include <string>
 #include <string_view>
-#include <utility>
 #include <vector>
 
 namespace rootlesskit::api::gojson {
@@ -18,16 +16,23 @@ namespace rootlesskit::api::gojson {
 // "1e2" the way Go does; object members keep input order and duplicates (the last one wins).
 struct Value {
   enum class Kind { null, boolean, number, string, array, object };
+  struct Member;  // not a std::pair: clang refuses a pair of a type not yet complete
   Kind kind = Kind::null;
   bool boolean = false;
   std::string text;  // number literal, or the decoded (UTF-8) string
   std::vector<Value> items;
-  std::vector<std::pair<std::string, Value>> members;
+  std::vector<Member> members;
+};
+
+struct Value::Member {
+  std::string key;
+  Value value;
 };
 
 // json.Decoder.Decode: parses the first JSON value of `input` and ignores what follows it.
 // Throws Error with Go's text: "EOF" (only whitespace), "unexpected EOF" (truncated value),
-// "invalid character 'x' <context>", "exceeded max depth".
+// "invalid character 'x' <context>", "exceeded max depth" (deeper than 1000 levels; Go allows
+// 10000). Like Go, invalid UTF-8 and lone surrogate escapes in strings become U+FFFD.
 Value decode_first(std::string_view input);
 
 // json.Unmarshal: the whole input must be exactly one value. Throws Error with Go's text
@@ -42,14 +47,5 @@ std::string quote(std::string_view s);
 // objects and arrays stay `{}` / `[]`. `compact` must be valid compact JSON.
 std::string indent(std::string_view compact, std::string_view indent);
 
-// Go's utf8.DecodeRune (see common/strings.h).
-inline int decode_rune(std::string_view s, size_t i, size_t* len) { return decode_utf8_rune(s, i, len); }
-
-// Appends the UTF-8 encoding of code point `cp`.
-void append_utf8(std::string& out, int cp);
-
-// strconv.Atoi for Go's 64-bit int. Throws Error
-// `strconv.Atoi: parsing "<s>": invalid syntax` or `... value out of range`.
-long long atoi(std::string_view s);
 
 }  // namespace rootlesskit::api::gojson

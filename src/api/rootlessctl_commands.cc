@@ -6,7 +6,6 @@
 #include <limits>
 
 #include "api/client.h"
-#include "api/go_json.h"
 #include "common/error.h"
 #include "common/strings.h"
 #include "common/tabwriter.h"
@@ -63,7 +62,7 @@ void remove_ports_command(const std::vector<std::string>& args, const std::strin
   }
   std::vector<int> ids;
   for (const auto& arg : args) {
-    long long id = gojson::atoi(arg);
+    long long id = go_atoi(arg);
     // Go's int is 64-bit; ids beyond our int cannot exist, so say so the way Atoi would.
     if (id < std::numeric_limits<int>::min() || id > std::numeric_limits<int>::max()) {
       throw Error("strconv.Atoi: parsing " + go_quote(arg) + ": value out of range");

@@ -1,5 +1,5 @@
 // rootlessctl's subcommands (upstream cmd/rootlessctl): socket resolution, the four actions, and
-// their exact output formats (SPEC §12.2). Runs in the rootlessctl process on the host; main.cc
+// their exact output formats (docs/api.md). Runs in the rootlessctl process on the host; main.cc
 // only parses the command line and calls run_rootlessctl_command().
 #pragma once
 

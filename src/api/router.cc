@@ -6,20 +6,21 @@
 #include <algorithm>
 #include <limits>
 
-#include "api/go_json.h"
+#include "common/strings.h"
 #include "common/error.h"
 
 namespace rootlesskit::api {
 namespace {
 
-constexpr std::string_view kPortsPrefix = "/v1/ports/";
+constexpr std::string_view ports_prefix = "/v1/ports/";
 
 HttpReply json_reply(int status, std::string body) {
   return HttpReply{status, "application/json", std::move(body), false};
 }
 
 // Upstream sends `{"message":...}\n`; it labels it text/plain only because it sets the header
-// too late (SPEC §16 #8), so we say application/json. Clients only read the body.
+// too late (upstream pkg/httputil/httputil.go, WriteError), so we say application/json. Clients
+// only read the body.
 HttpReply error_reply(int status, std::string_view message) {
   return json_reply(status, error_body(message));
 }
@@ -44,8 +45,8 @@ HttpReply Router::handle(std::string_view method, std::string_view path, std::st
     }
     return method == "POST" ? post_port(body) : method_not_allowed();
   }
-  if (path.starts_with(kPortsPrefix)) {
-    std::string_view id = path.substr(kPortsPrefix.size());
+  if (path.starts_with(ports_prefix)) {
+    std::string_view id = path.substr(ports_prefix.size());
     // gorilla/mux's {id} is one non-empty path segment.
     if (!id.empty() && id.find('/') == std::string_view::npos) {
       return method == "DELETE" ? delete_port(id) : method_not_allowed();
@@ -70,7 +71,7 @@ HttpReply Router::get_ports() {
   }
   try {
     std::vector<PortStatus> ports = m_ports->list_ports();
-    // Upstream's order is random (a Go map, SPEC §16 #5); sorted is friendlier and compatible.
+    // Upstream's order is random (a Go map); sorted is friendlier and compatible.
     std::sort(ports.begin(), ports.end(),
               [](const PortStatus& a, const PortStatus& b) { return a.id < b.id; });
     return json_reply(200, to_json(ports));
@@ -99,7 +100,7 @@ HttpReply Router::delete_port(std::string_view id_text) {
   }
   long long id = 0;
   try {
-    id = gojson::atoi(id_text);
+    id = go_atoi(id_text);
   } catch (const Error& e) {
     return error_reply(400, "bad id " + std::string(id_text) + ": " + e.what());
   }

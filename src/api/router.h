@@ -1,5 +1,5 @@
 // The REST API's routes and handlers, independent of the HTTP library: maps (method, path, body)
-// to a reply with upstream's statuses and bodies (SPEC §11). Runs in the parent, on the API
+// to a reply with upstream's statuses and bodies (docs/api.md). Runs in the parent, on the API
 // server's threads.
 #pragma once
 

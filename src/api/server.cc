@@ -37,9 +37,9 @@ http::Response Server::handle(const http::Request& request) {
 }
 
 void check_unix_socket_path(const std::string& path) {
-  if (path.size() > kMaxUnixSocketPath) {
+  if (path.size() > max_unix_socket_path) {
     throw Error("unix socket path is too long (" + std::to_string(path.size()) +
-                " bytes, at most " + std::to_string(kMaxUnixSocketPath) + "): " + path);
+                " bytes, at most " + std::to_string(max_unix_socket_path) + "): " + path);
   }
 }
 

@@ -14,10 +14,11 @@
 namespace rootlesskit::api {
 
 // sizeof(sockaddr_un::sun_path) - 1: the longest path a unix socket can be bound to.
-inline constexpr size_t kMaxUnixSocketPath = 107;
+inline constexpr size_t max_unix_socket_path = 107;
 
 // Throws Error "unix socket path is too long (N bytes, at most 107): <path>" when `path` cannot be
-// bound. The parent calls it before spawning the child (upstream only fails after, SPEC §16 #4).
+// bound. The parent calls it before spawning the child (upstream only fails after:
+// docs/compatibility.md, State directory).
 void check_unix_socket_path(const std::string& path);
 
 // Removes `path` if present (like upstream's rm -rf of a stale socket), then binds and listens on

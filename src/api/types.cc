@@ -47,9 +47,11 @@ std::string string_array(const std::vector<std::string>& items) {
   }
   std::string out = "[";
   for (size_t i = 0; i < items.size(); ++i) {
-    out += (i > 0 ? "," : "") + gojson::quote(items[i]);
+    out += i > 0 ? "," : "";
+    out += gojson::quote(items[i]);
   }
-  return out + "]";
+  out += ']';
+  return out;
 }
 
 }  // namespace
@@ -108,9 +110,11 @@ std::string to_json(const std::vector<PortStatus>& statuses) {
   }
   std::string out = "[";
   for (size_t i = 0; i < statuses.size(); ++i) {
-    out += (i > 0 ? "," : "") + to_json(statuses[i]);
+    out += i > 0 ? "," : "";
+    out += to_json(statuses[i]);
   }
-  return out + "]";
+  out += ']';
+  return out;
 }
 
 std::string error_body(std::string_view message) {

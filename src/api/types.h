@@ -1,5 +1,5 @@
 // The REST API's data types (upstream pkg/api and port.Spec/port.Status) and their JSON forms.
-// Field order and omitempty rules are part of the wire contract (SPEC §11.3): encoders emit exactly
+// Field order and omitempty rules are part of the wire contract (docs/api.md): encoders emit exactly
 // Go's bytes; decoders follow Go's rules (unknown fields ignored, missing = zero, null = no-op,
 // case-insensitive key match) and Go's error texts. Used by the parent's API server and by clients.
 #pragma once
@@ -10,11 +10,9 @@
 #include <vector>
 
 #include "port/driver.h"
+#include "rootlesskit/state_files.h"
 
 namespace rootlesskit::api {
-
-// REST API version (not the implementation version).
-inline constexpr const char* kApiVersion = "1.1.1";
 
 struct NetworkDriverInfo {
   std::string driver;            // "driver", always
@@ -28,7 +26,7 @@ struct NetworkDriverInfo {
 using PortDriverInfo = port::DriverInfo;
 
 struct Info {
-  std::string api_version = kApiVersion;  // "apiVersion"
+  std::string api_version = rootlesskit::api_version;  // "apiVersion": of the REST API, not ours
   std::string version;                    // "version": implementation version
   std::string state_dir;                  // "stateDir"
   int child_pid = 0;                      // "childPID"
@@ -47,7 +45,7 @@ std::string to_json(const PortDriverInfo& info);
 std::string to_json(const Info& info);
 std::string to_json(const PortSpec& spec);
 std::string to_json(const PortStatus& status);
-// A JSON array; an empty list is `null` (what upstream's server sends, SPEC §11.2).
+// A JSON array; an empty list is `null` (what upstream's server sends).
 std::string to_json(const std::vector<PortStatus>& statuses);
 // The error body: `{"message":"..."}` plus the "\n" of Go's json.Encoder.
 std::string error_body(std::string_view message);

@@ -71,16 +71,11 @@ class Binder {
 
   void integer(const Value& v, int& out) {
     if (v.kind == Kind::number) {
-      bool ok = v.text.find_first_of(".eE") == std::string::npos;
-      long long n = 0;
-      try {
-        n = ok ? gojson::atoi(v.text) : 0;
-      } catch (const Error&) {
-        ok = false;
-      }
-      // Go's int is 64-bit; ours is int, so larger values are refused with the same message.
-      if (ok && n >= std::numeric_limits<int>::min() && n <= std::numeric_limits<int>::max()) {
-        out = static_cast<int>(n);
+      // Go: strconv.ParseInt(literal, 10, 64), so "1.5" and "1e2" are refused. Go's int is
+      // 64-bit; ours is int, so larger values are refused with the same message.
+      std::optional<long long> n = go_parse_int(v.text, 10);
+      if (n && *n >= std::numeric_limits<int>::min() && *n <= std::numeric_limits<int>::max()) {
+        out = static_cast<int>(*n);
       } else {
         type_error("number " + v.text, "int");
       }

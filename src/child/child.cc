@@ -1,4 +1,5 @@
-// child::run(): the child role as a list of named steps (SPEC §3.4, docs/ARCHITECTURE.md).
+// child::run(): the child role as a list of named steps (docs/ARCHITECTURE.md; upstream
+// pkg/child/child.go).
 // Runs inside the new namespaces as uid 0 with full capabilities (the parent exec'd us only after
 // writing the ID maps).
 #include "rootlesskit/child.h"

@@ -116,7 +116,7 @@ int run_command(const CommandOptions& o, SignalReceiver& signals, EventLoop& loo
   int status = supervise(command, o, signals, loop);
   if (o.reaper && !o.pid_namespace_init) {
     // Descendants left behind are ours in subreaper mode: end them as a pid namespace would
-    // (SPEC §16 #16) instead of leaving orphans.
+    // (docs/compatibility.md, Processes and signals) instead of leaving orphans.
     kill_descendants(::getpid());
     while (::waitpid(-1, nullptr, 0) > 0 || errno == EINTR) {
     }

@@ -1,6 +1,7 @@
-// /etc/hosts and /etc/resolv.conf for a non-host network (SPEC §6.4, upstream v3 behaviour):
-// written to the state dir, then bind-mounted over /etc's (replacing the copied-up symlinks by
-// empty files first when /etc was copied up). Runs in the child, in its mount namespace.
+// /etc/hosts and /etc/resolv.conf for a non-host network (upstream v3 pkg/child/child.go;
+// docs/network.md): written to the state dir, then bind-mounted over /etc's (replacing the
+// copied-up symlinks by empty files first when /etc was copied up). Runs in the child, in its
+// mount namespace.
 #pragma once
 
 #include <string>

@@ -1,5 +1,5 @@
 // Mounts the child makes in its own mount namespace: root propagation, /proc for --pidns, and a
-// fresh /sys for a new network namespace (SPEC §6.1, §6.3). Runs in the child as namespace root.
+// fresh /sys for a new network namespace (docs/mount.md). Runs in the child as namespace root.
 #pragma once
 
 #include <string>

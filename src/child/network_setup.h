@@ -1,4 +1,4 @@
-// The child's part of networking (SPEC §3.4 child steps 2 and 9): the detached netns for
+// The child's part of networking (docs/ARCHITECTURE.md steps 11 and 20): the detached netns for
 // --detach-netns, then lo, the driver's interface configuration and hosts/resolv.conf.
 // Runs in the child (namespace root, full capabilities), before COMMAND starts.
 #pragma once

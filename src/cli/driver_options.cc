@@ -123,7 +123,7 @@ port::Selection port_selection(const RootlesskitFlags& f) {
     return port::NoPorts{f.port_driver};
   }
   if (f.port_driver == "socat") {
-    throw Error("port driver \"socat\" is not available in this build yet; use --port-driver=builtin");
+    return port::socat::Options{};
   }
   // The CLI validation accepted the name; upstream's gvisor-tap-vsock port driver forwards
   // through the in-process gVisor network, which this implementation does not have.

@@ -2,7 +2,6 @@
 // (BoolFlag, StringFlag, IntFlag, StringSliceFlag with comma splitting).
 #include "cli/flagset.h"
 
-#include <limits>
 #include <stdexcept>
 
 #include "common/strings.h"
@@ -175,110 +174,9 @@ std::vector<std::string> FlagSet::parse(const std::vector<std::string>& args, bo
   return positional;
 }
 
-namespace {
-
-// Go's strconv.underscoreOK: '_' may only separate digits (or follow a base prefix).
-bool underscores_ok(std::string_view s) {
-  char saw = '^';
-  size_t i = 0;
-  if (!s.empty() && (s[0] == '-' || s[0] == '+')) {
-    s.remove_prefix(1);
-  }
-  bool hex = false;
-  if (s.size() >= 2 && s[0] == '0') {
-    const char p = static_cast<char>(s[1] | 0x20);
-    if (p == 'b' || p == 'o' || p == 'x') {
-      i = 2;
-      saw = '0';
-      hex = p == 'x';
-    }
-  }
-  for (; i < s.size(); ++i) {
-    const char c = s[i];
-    const char lower = static_cast<char>(c | 0x20);
-    if ((c >= '0' && c <= '9') || (hex && lower >= 'a' && lower <= 'f')) {
-      saw = '0';
-      continue;
-    }
-    if (c == '_') {
-      if (saw != '0') {
-        return false;
-      }
-      saw = '_';
-      continue;
-    }
-    if (saw == '_') {
-      return false;
-    }
-    saw = '!';
-  }
-  return saw != '_';
-}
-
-int digit_value(char c) {
-  if (c >= '0' && c <= '9') {
-    return c - '0';
-  }
-  const char lower = static_cast<char>(c | 0x20);
-  if (lower >= 'a' && lower <= 'z') {
-    return lower - 'a' + 10;
-  }
-  return 99;
-}
-
-}  // namespace
-
+// urfave/cli's IntFlag parses with strconv.ParseInt(s, 0, 64).
 std::optional<long long> parse_go_int(std::string_view s, bool* out_of_range) {
-  *out_of_range = false;
-  const std::string_view whole = s;
-  if (s.empty()) {
-    return std::nullopt;
-  }
-  bool negative = false;
-  if (s[0] == '+' || s[0] == '-') {
-    negative = s[0] == '-';
-    s.remove_prefix(1);
-  }
-  if (s.empty()) {
-    return std::nullopt;
-  }
-  unsigned base = 10;
-  if (s[0] == '0') {
-    const char p = s.size() >= 3 ? static_cast<char>(s[1] | 0x20) : '\0';
-    base = p == 'b' ? 2 : p == 'o' ? 8 : p == 'x' ? 16 : 8;
-    s.remove_prefix(p == 'b' || p == 'o' || p == 'x' ? 2 : 1);
-  }
-  // Like Go: digits accumulate as uint64 (overflow there stops at once), the int64 range is
-  // checked last.
-  const unsigned long long limit = std::numeric_limits<unsigned long long>::max();
-  unsigned long long n = 0;
-  bool underscores = false;
-  for (char c : s) {
-    if (c == '_') {
-      underscores = true;
-      continue;
-    }
-    const auto d = static_cast<unsigned>(digit_value(c));
-    if (d >= base) {
-      return std::nullopt;
-    }
-    if (n > (limit - d) / base) {
-      *out_of_range = true;
-      return std::nullopt;
-    }
-    n = n * base + d;
-  }
-  if (underscores && !underscores_ok(whole)) {
-    return std::nullopt;
-  }
-  if (n > (negative ? 1ULL << 63 : (1ULL << 63) - 1)) {
-    *out_of_range = true;
-    return std::nullopt;
-  }
-  if (negative) {
-    return n == (1ULL << 63) ? std::numeric_limits<long long>::min() : -static_cast<long long>(n);
-  }
-  return static_cast<long long>(n);
+  return go_parse_int(s, 0, out_of_range);
 }
 
 }  // namespace rootlesskit::cli

@@ -20,7 +20,8 @@ struct RootlessctlArgs {
 };
 
 // Parses argv[1..]. Global flags must precede the subcommand (as upstream); the subcommand's own
-// flags may also follow its positional arguments (a superset of upstream, SPEC §16 #27).
+// flags may also follow its positional arguments (a superset of upstream: docs/compatibility.md,
+// rootlessctl).
 // Throws UsageError (cli/flagset.h):
 //  - flag syntax errors: exit code 1, stdout_text "Incorrect Usage: <msg>\n\n" + the app's or the
 //    subcommand's help; the caller prints "error: <msg>" on stderr;

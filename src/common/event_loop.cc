@@ -26,6 +26,21 @@ class EventLoop::Wakeup : public IoHandler {
   int m_fd;
 };
 
+// A handler that throws has failed its own job (say, one connection); the loop, which serves the
+// API and every other port, goes on. Handlers are written not to throw: this is a safety net.
+namespace {
+
+template <typename F>
+void guarded(const char* what, F&& fn) {
+  try {
+    fn();
+  } catch (const std::exception& e) {
+    log::error("event loop: {} failed: {}", what, e.what());
+  }
+}
+
+}  // namespace
+
 EventLoop::EventLoop()
     : m_epoll(::epoll_create1(EPOLL_CLOEXEC)), m_wakeup_fd(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) {
   if (!m_epoll) {
@@ -119,7 +134,7 @@ void EventLoop::run_due_timers() {
     }
     std::function<void()> fn = std::move(it->second);
     m_timers.erase(it);
-    fn();
+    guarded("a timer", fn);
   }
 }
 
@@ -131,7 +146,7 @@ void EventLoop::run_posted() {
     m_stopping = m_stopping || m_stop_requested;
   }
   for (auto& fn : work) {
-    fn();
+    guarded("posted work", fn);
   }
 }
 
@@ -142,7 +157,7 @@ void EventLoop::dispatch(const epoll_event* events, int count) {
     if (std::find(m_unwatched.begin(), m_unwatched.end(), handler) != m_unwatched.end()) {
       continue;
     }
-    handler->on_io(events[i].events);
+    guarded("an I/O handler", [&] { handler->on_io(events[i].events); });
   }
 }
 

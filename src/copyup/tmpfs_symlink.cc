@@ -1,6 +1,6 @@
 // The tmpfs+symlink copy-up algorithm. Unlike upstream, the tmpfs keeps the original directory's
-// mode instead of 1777 (SPEC §16 #12); everything else is the same, because scripts
-// such as dockerd-rootless.sh rely on the symlink layout.
+// mode instead of 1777 (docs/compatibility.md, Mounts); everything else is the same, because
+// scripts such as dockerd-rootless.sh rely on the symlink layout.
 #include "copyup/tmpfs_symlink.h"
 
 #include <sys/mount.h>

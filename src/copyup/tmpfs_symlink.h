@@ -1,5 +1,6 @@
-// --copy-up with mode tmpfs+symlink (SPEC §6.2): each directory D becomes a writable tmpfs whose
-// entries are symlinks into a bind mount of the original D. Runs in the child, in its mount ns.
+// --copy-up with mode tmpfs+symlink (docs/mount.md): each directory D becomes a writable tmpfs
+// whose entries are symlinks into a bind mount of the original D. Runs in the child, in its
+// mount ns.
 #pragma once
 
 #include <string>

@@ -91,7 +91,7 @@ api::PortSpec port_spec(std::string_view proto, std::string_view host_ip, long l
 }
 
 std::vector<std::string> real_proxy_argv(const Options& options, std::string_view child_ip) {
-  return {kRealProxy,
+  return {real_proxy,
           "-container-ip", options.container_ip,
           "-container-port", std::to_string(options.container_port),
           "-host-ip", std::string(child_ip),

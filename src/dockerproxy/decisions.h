@@ -16,7 +16,7 @@
 namespace rootlesskit::dockerproxy {
 
 // The program dockerd would have run without rootless mode; looked up in $PATH.
-inline constexpr const char* kRealProxy = "docker-proxy";
+inline constexpr const char* real_proxy = "docker-proxy";
 
 // Go's `net.ParseIP(ip).To4() == nil` for a parseable ip: true for IPv6 literals except
 // IPv4-mapped ones (::ffff:1.2.3.4 counts as IPv4); false for IPv4 and for unparseable text.

@@ -62,9 +62,9 @@ api::Info fetch_info(api::Client& client) {
 
 // Without a port driver the real docker-proxy does the whole job, as if we were not there.
 [[noreturn]] void exec_real_proxy(const std::vector<std::string>& argv, const SignalParent& fd3) {
-  const std::string path = look_path(kRealProxy);  // Go's exec.LookPath text, unwrapped upstream
+  const std::string path = look_path(real_proxy);  // Go's exec.LookPath text, unwrapped upstream
   std::vector<std::string> args = argv;
-  args.at(0) = kRealProxy;
+  args.at(0) = real_proxy;
   std::vector<std::string> env = current_environment();
   auto c_args = c_string_array(args);
   auto c_env = c_string_array(env);
@@ -85,12 +85,12 @@ ChildProcess start_real_proxy(std::vector<std::string> argv, const SignalParent&
   spec.setup.pdeathsig = SIGKILL;
   spec.setup.signal_mask = original_mask;
   if (fd3.held()) {
-    spec.setup.fds.push_back({SignalParent::kFdNumber, SignalParent::kFdNumber});
+    spec.setup.fds.push_back({SignalParent::fd_number, SignalParent::fd_number});
   }
   try {
     return spawn_program(spec);
   } catch (const Error& e) {
-    throw e.wrap(std::string("error while starting ") + kRealProxy);
+    throw e.wrap(std::string("error while starting ") + real_proxy);
   }
 }
 
@@ -172,7 +172,7 @@ int run(const Options& options, const std::vector<std::string>& argv, SignalPare
   }
   port.remove();
   if (proxy_status) {
-    throw Error(std::string(kRealProxy) + " exited unexpectedly: " +
+    throw Error(std::string(real_proxy) + " exited unexpectedly: " +
                 describe_wait_status(*proxy_status));
   }
   return 0;

@@ -10,12 +10,12 @@
 namespace rootlesskit::dockerproxy {
 
 SignalParent SignalParent::adopt() {
-  int flags = ::fcntl(kFdNumber, F_GETFD);
+  int flags = ::fcntl(fd_number, F_GETFD);
   if (flags < 0) {
     return SignalParent(Fd());
   }
-  ::fcntl(kFdNumber, F_SETFD, flags | FD_CLOEXEC);
-  return SignalParent(Fd(kFdNumber));
+  ::fcntl(fd_number, F_SETFD, flags | FD_CLOEXEC);
+  return SignalParent(Fd(fd_number));
 }
 
 void SignalParent::report_ready() { write_quietly("0\n"); }

@@ -11,7 +11,7 @@ namespace rootlesskit::dockerproxy {
 
 class SignalParent {
  public:
-  static constexpr int kFdNumber = 3;
+  static constexpr int fd_number = 3;
 
   // Takes fd 3 if it is open (run by hand it may not be; then every report is a no-op) and
   // marks it close-on-exec: only the real docker-proxy gets it, explicitly.

@@ -73,6 +73,7 @@ bool send_packet(int fd, std::string_view body, const std::vector<int>& fds, int
 ReceiveStatus receive_packet(int fd, Packet& out, int flags) {
   out.body.resize(max_packet_size);
   out.fds.clear();
+  out.fds_lost = false;
   iovec iov{out.body.data(), out.body.size()};
   alignas(cmsghdr) char control[control_size];
   msghdr msg{};
@@ -96,9 +97,12 @@ ReceiveStatus receive_packet(int fd, Packet& out, int flags) {
   if (n == 0) {
     return ReceiveStatus::closed;  // an empty packet is never sent: EOF
   }
-  if ((msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) != 0) {
+  if ((msg.msg_flags & MSG_TRUNC) != 0) {
     throw Error("received a truncated packet on the parent/child channel");
   }
+  // The control buffer holds max_fds_per_packet fds, the most a sender may attach: a
+  // truncated control part means the receiver ran out of fds, not a broken stream.
+  out.fds_lost = (msg.msg_flags & MSG_CTRUNC) != 0;
   out.body.resize(static_cast<size_t>(n));
   return ReceiveStatus::packet;
 }

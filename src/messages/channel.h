@@ -28,6 +28,9 @@ ChannelPair make_channel_pair();
 struct Packet {
   std::string body;
   std::vector<Fd> fds;
+  // Some fds sent with the packet did not arrive: the kernel drops those the receiver has no
+  // room for (EMFILE under RLIMIT_NOFILE; MSG_CTRUNC). The body is intact.
+  bool fds_lost = false;
 };
 
 // Sends one packet. `flags` are send(2) flags (MSG_DONTWAIT for a caller that must not block).
@@ -37,7 +40,8 @@ bool send_packet(int fd, std::string_view body, const std::vector<int>& fds = {}
 enum class ReceiveStatus { packet, would_block, closed };
 
 // Receives one packet into `out` (fds are O_CLOEXEC). `closed` at EOF or when the peer is gone.
-// Throws Error for a truncated packet or an I/O error.
+// Fds that could not be received set out.fds_lost (the channel stays usable). Throws Error for
+// a truncated body or an I/O error.
 ReceiveStatus receive_packet(int fd, Packet& out, int flags = 0);
 
 }  // namespace rootlesskit::messages

@@ -117,6 +117,9 @@ bool receive_message(int fd, std::string* body) {
   if (receive_packet(fd, packet) != ReceiveStatus::packet) {
     return false;
   }
+  if (packet.fds_lost) {  // the set-up messages carry no fds
+    throw Error("received a truncated packet on the parent/child channel");
+  }
   *body = std::move(packet.body);
   return true;
 }

@@ -1,4 +1,5 @@
-// The AppArmor hint (SPEC §14.2, §16 #30).
+// The AppArmor hint for Ubuntu's userns restriction, worded as upstream's (pkg/parent/warn.go);
+// docs/process.md.
 #include "parent/apparmor.h"
 
 #include <filesystem>

@@ -1,5 +1,6 @@
-// --evacuate-cgroup2 (SPEC §7.5): moves every process of our cgroup into a sub-group so that the
-// child's cgroup namespace can enable controllers. Runs in the parent, after the ID maps.
+// --evacuate-cgroup2 (upstream pkg/parent/cgrouputil/cgrouputil.go): moves every process of our
+// cgroup into a sub-group so that the child's cgroup namespace can enable controllers. Runs in the
+// parent, after the ID maps.
 #pragma once
 
 #include <string>

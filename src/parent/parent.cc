@@ -1,5 +1,5 @@
-// parent::run(): the parent role as a list of named steps (SPEC §3.4, docs/ARCHITECTURE.md).
-// Runs as the calling user in the host namespaces.
+// parent::run(): the parent role as a list of named steps (docs/ARCHITECTURE.md; upstream
+// pkg/parent/parent.go). Runs as the calling user in the host namespaces.
 #include "rootlesskit/parent.h"
 
 #include <poll.h>
@@ -40,7 +40,8 @@ int listen_fds_to_pass() {
     return 0;
   }
   auto n = parse_int(fds);
-  // Only fds meant for us (systemd semantics; upstream passes them regardless, SPEC §16 #23).
+  // Only fds meant for us (systemd semantics; upstream passes them regardless:
+  // docs/compatibility.md, Processes and signals).
   if (!n || *n <= 0 || parse_int(pid) != ::getpid()) {
     return 0;
   }
@@ -205,7 +206,7 @@ int supervise(SpawnedChild& child, SignalReceiver& signals, network::ParentDrive
 }
 
 // --detach-netns: the child bind-mounted the netns on STATE/netns in its own mount namespace;
-// the parent reaches it through the child's root (SPEC §6.6).
+// the parent reaches it through the child's root (as upstream pkg/parent/parent.go does).
 std::string detached_netns_path(const Options& o, const StateDir& state, pid_t child_pid) {
   if (!o.detach_netns) {
     return "";

@@ -1,5 +1,6 @@
-// Warnings the parent prints before it starts anything (SPEC §14.2): running as root, userns
-// sysctls, and a propagation mode the host root mount cannot honour. Runs in the parent, on the host.
+// Warnings the parent prints before it starts anything (upstream pkg/parent/warn.go): running as
+// root, userns sysctls, and a propagation mode the host root mount cannot honour. Runs in the
+// parent, on the host.
 #pragma once
 
 #include <string>

@@ -106,7 +106,7 @@ SpawnedChild spawn_child(const SpawnRequest& request) {
   }
   // Our copy of the child's end goes here (channel.child), or a dead child would never show up
   // as EOF: upstream keeps its copies and hangs.
-  return SpawnedChild{ChildProcess(process.release(), std::move(pidfd)), std::move(channel.parent)};
+  return SpawnedChild{std::move(channel.parent), ChildProcess(process.release(), std::move(pidfd))};
 }
 
 void release_child(const SpawnedChild& child) {

@@ -26,10 +26,12 @@ struct SpawnRequest {
 };
 
 struct SpawnedChild {
-  ChildProcess process;
   // The parent's end of the parent/child channel (messages/channel.h). The parent holds no copy
-  // of the child's end, so the child's death shows as EOF here.
+  // of the child's end, so the child's death shows as EOF here. Declared first so that it is
+  // closed last: on an error path the child is killed before it can see the EOF and report
+  // a second, misleading error ("the parent closed the channel ...").
   Fd channel;
+  ChildProcess process;
 };
 
 // Starts the child; it blocks before exec until release_child() is called. Throws Error

@@ -48,7 +48,8 @@ void mkdir_all(const std::string& path) {
   }
 }
 
-// Upstream happily empties and deletes whatever directory it is given (SPEC §16 #3).
+// Upstream happily empties and deletes whatever directory it is given (docs/compatibility.md,
+// State directory).
 void refuse_dangerous(const std::string& path) {
   const char* home = std::getenv("HOME");
   if (path == "/" || (home != nullptr && clean_path(home) == path)) {
@@ -69,7 +70,8 @@ void refuse_dangerous(const std::string& path) {
   }
 }
 
-// A unix socket path must fit sun_path; upstream only notices after the command started (SPEC §16 #4).
+// A unix socket path must fit sun_path; upstream only notices after the command started
+// (docs/compatibility.md, State directory).
 void check_socket_path(const std::string& dir) {
   std::string sock = dir + "/" + state_file_api_sock;
   if (sock.size() >= sizeof(sockaddr_un{}.sun_path)) {

@@ -1,5 +1,5 @@
-// The state directory (SPEC §5): created or emptied at start, locked for the parent's lifetime,
-// removed on every exit path. Runs in the parent, on the host.
+// The state directory (docs/compatibility.md, State directory): created or emptied at start,
+// locked for the parent's lifetime, removed on every exit path. Runs in the parent, on the host.
 #pragma once
 
 #include <string>

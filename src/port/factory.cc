@@ -16,7 +16,8 @@ Overloaded(F...) -> Overloaded<F...>;
 std::string name_of(const Selection& selection) {
   return std::visit(Overloaded{[](const NoPorts& n) { return n.name; },
                                [](const builtin::ParentOptions&) { return std::string("builtin"); },
-                               [](const slirp4netns::Options&) { return std::string("slirp4netns"); }},
+                               [](const slirp4netns::Options&) { return std::string("slirp4netns"); },
+                               [](const socat::Options&) { return std::string("socat"); }},
                     selection);
 }
 
@@ -28,6 +29,9 @@ std::shared_ptr<ParentDriver> make_parent_driver(const Selection& selection) {
                  },
                  [](const slirp4netns::Options& o) -> std::shared_ptr<ParentDriver> {
                    return std::make_shared<slirp4netns::ParentDriver>(o);
+                 },
+                 [](const socat::Options& o) -> std::shared_ptr<ParentDriver> {
+                   return std::make_shared<socat::ParentDriver>(socat::resolve(o));
                  }},
       selection);
 }

@@ -10,6 +10,7 @@
 #include "port/builtin/builtin.h"
 #include "port/driver.h"
 #include "port/slirp4netns/slirp4netns.h"
+#include "port/socat/socat.h"
 
 namespace rootlesskit::port {
 
@@ -19,14 +20,15 @@ struct NoPorts {
   std::string name = "none";  // "none" or "implicit"
 };
 
-using Selection = std::variant<NoPorts, builtin::ParentOptions, slirp4netns::Options>;
+using Selection = std::variant<NoPorts, builtin::ParentOptions, slirp4netns::Options, socat::Options>;
 
-// The --port-driver name: "none", "implicit", "builtin" or "slirp4netns".
+// The --port-driver name: "none", "implicit", "builtin", "slirp4netns" or "socat".
 std::string name_of(const Selection& selection);
 
-// Null for NoPorts.
+// Null for NoPorts. Resolves what can fail before anything starts (socat: socat::resolve(), the
+// lookup of socat and nsenter); throws Error.
 std::shared_ptr<ParentDriver> make_parent_driver(const Selection& selection);
-// Null when the driver has no child half (none, implicit, slirp4netns).
+// Null when the driver has no child half (none, implicit, slirp4netns, socat).
 std::shared_ptr<ChildDriver> make_child_driver(const Selection& selection);
 
 }  // namespace rootlesskit::port

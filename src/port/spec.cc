@@ -7,6 +7,7 @@
 #include <wctype.h>
 
 #include <cstdio>
+#include <cstring>
 
 #include "common/error.h"
 #include "common/strings.h"
@@ -136,6 +137,25 @@ bool is_ip_address(std::string_view text) {
   std::string s(text);
   unsigned char buf[16];
   return ::inet_pton(AF_INET, s.c_str(), buf) == 1 || ::inet_pton(AF_INET6, s.c_str(), buf) == 1;
+}
+
+std::optional<std::string> ipv4_text(std::string_view ip) {
+  if (!is_ip_address(ip)) {
+    return std::nullopt;
+  }
+  std::string s(ip);
+  unsigned char buf[16];
+  if (::inet_pton(AF_INET, s.c_str(), buf) == 1) {
+    return s;
+  }
+  ::inet_pton(AF_INET6, s.c_str(), buf);
+  static const unsigned char mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+  if (std::memcmp(buf, mapped, sizeof mapped) != 0) {
+    return std::nullopt;
+  }
+  char text[INET_ADDRSTRLEN];
+  ::inet_ntop(AF_INET, buf + 12, text, sizeof text);
+  return std::string(text);
 }
 
 void validate_spec(const Spec& spec, const std::vector<Status>& existing) {

@@ -2,6 +2,7 @@
 // and validator (rootlesskit/port_spec.h). Pure string processing, any process.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -17,6 +18,11 @@ std::string_view base_proto(std::string_view proto);
 
 // Go's net.ParseIP: dotted IPv4 (no leading zeros) or IPv6 without zone.
 bool is_ip_address(std::string_view text);
+
+// Go's net.ParseIP(ip).To4().String(): the dotted form of an IPv4 address, also of an
+// IPv4-mapped IPv6 one ("::ffff:1.2.3.4" -> "1.2.3.4"); nullopt for any other IPv6 address and
+// for text that is no IP (tell them apart with is_ip_address).
+std::optional<std::string> ipv4_text(std::string_view ip);
 
 // Go's %q of an int: strconv.QuoteRune ('P' for 80, '\x00' for 0, '\U0001869f' for an
 // unprintable code point, U+FFFD for values that are not runes).

@@ -9,7 +9,6 @@
 #include <limits>
 #include <string>
 
-#include "api/go_json.h"
 #include "common/error.h"
 #include "common/strings.h"
 
@@ -19,10 +18,8 @@ namespace {
 bool is_letter(unsigned char c) {
   return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 0x80;
 }
-bool is_digit(unsigned char c) { return c >= '0' && c <= '9'; }
-bool is_hex(unsigned char c) {
-  return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
+bool is_digit(unsigned char c) { return is_ascii_digit(static_cast<char>(c)); }
+bool is_hex(unsigned char c) { return hex_digit_value(static_cast<char>(c)) >= 0; }
 
 // The subset of Go's text/scanner (GoTokens mode) that decides how a port spec splits: whitespace
 // and comments vanish, identifiers, numbers and quoted literals are single tokens, anything else
@@ -151,17 +148,17 @@ Spec parse_spec(std::string_view text) {
   if (colon == std::string_view::npos) {
     throw Error("unexpected PortSpec string: " + quoted);
   }
-  enum { kParentIP, kParentPort, kChildIP, kChildPort };
+  enum { parent_ip_field, parent_port_field, child_ip_field, child_port_field };
   std::array<std::string, 4> parts;
-  parts[kChildPort] = std::string(text.substr(colon + 1, slash - colon - 1));
+  parts[child_port_field] = std::string(text.substr(colon + 1, slash - colon - 1));
 
   Scanner scanner(text.substr(0, colon));
-  size_t index = kParentIP;
+  size_t index = parent_ip_field;
   char delimiter = ':';
   std::string token;
   char single = 0;
   while (scanner.scan(token, single)) {
-    if (index > kChildPort) {
+    if (index > child_port_field) {
       throw Error("unexpected PortSpec string: " + quoted);
     }
     if (single == '[') {
@@ -173,28 +170,28 @@ Spec parse_spec(std::string_view text) {
       }
       ++index;
     } else {
-      parts[index] += token;  // index kChildPort appends to the child port text, like upstream
+      parts[index] += token;  // index child_port_field appends to the child port text, like upstream
     }
   }
 
   // Upstream reports an invalid child IP with the ParentIP text too.
-  for (size_t i : {kParentIP, kChildIP}) {
+  for (size_t i : {parent_ip_field, child_ip_field}) {
     if (!parts[i].empty() && !is_ip_address(parts[i])) {
       throw Error("unexpected ParentIP in PortSpec string: " + quoted);
     }
   }
   Spec spec;
   spec.proto = std::string(proto);
-  spec.parent_ip = parts[kParentIP];
-  spec.child_ip = parts[kChildIP];
+  spec.parent_ip = parts[parent_ip_field];
+  spec.child_ip = parts[child_ip_field];
   // The labels are swapped upstream; the texts are kept byte-exact.
   try {
-    spec.parent_port = to_int(api::gojson::atoi(parts[kParentPort]));
+    spec.parent_port = to_int(go_atoi(parts[parent_port_field]));
   } catch (const Error& e) {
     throw Error("unexpected ChildPort in PortSpec string: " + quoted + ": " + e.what());
   }
   try {
-    spec.child_port = to_int(api::gojson::atoi(parts[kChildPort]));
+    spec.child_port = to_int(go_atoi(parts[child_port_field]));
   } catch (const Error& e) {
     throw Error("unexpected ParentPort in PortSpec string: " + quoted + ": " + e.what());
   }

@@ -16,8 +16,8 @@
 namespace rootlesskit::subid {
 namespace {
 
-constexpr uint32_t kSuggestedStart = 100000;
-constexpr uint32_t kSuggestedCount = 65536;
+constexpr uint32_t suggested_start = 100000;
+constexpr uint32_t suggested_count = 65536;
 
 const char* kind_word(Kind kind) { return kind == Kind::uid ? "subuid" : "subgid"; }
 
@@ -60,10 +60,10 @@ std::optional<uint64_t> range_end(const std::vector<std::string>& fields) {
 // "add a line "alice:100000:65536" to /etc/subuid (as root, e.g. usermod ...)", starting the
 // suggested range after every range already in the file so that it cannot overlap.
 std::string add_range_hint(const User& user, std::string_view path, Kind kind, uint64_t used_end) {
-  uint64_t start = std::max<uint64_t>(kSuggestedStart, used_end);
-  uint64_t last = start + kSuggestedCount - 1;
+  uint64_t start = std::max<uint64_t>(suggested_start, used_end);
+  uint64_t last = start + suggested_count - 1;
   std::string owner = user.name.empty() ? std::to_string(user.uid) : user.name;
-  std::string line = owner + ":" + std::to_string(start) + ":" + std::to_string(kSuggestedCount);
+  std::string line = owner + ":" + std::to_string(start) + ":" + std::to_string(suggested_count);
   std::string hint = "add a line " + go_quote(line) + " to " + std::string(path) + " (as root";
   if (!user.name.empty()) {
     hint += std::string(", e.g. usermod --add-") + kind_word(kind) + "s " + std::to_string(start) + "-" +

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Runs a command on a fresh pseudo-terminal, waits for it to print "ready", types Ctrl-C once,
 and prints everything the command wrote. Used by test-tty.sh to count how often COMMAND receives
-the terminal's SIGINT (upstream forwards it again on top, SPEC §16 #14)."""
+the terminal's SIGINT (upstream forwards it again on top: docs/compatibility.md, Processes and
+signals)."""
 import os
 import pty
 import select

@@ -14,6 +14,9 @@ abs_cmd() {
 }
 ROOTLESSKIT=$(abs_cmd "${ROOTLESSKIT:-rootlesskit}")
 ROOTLESSCTL=$(abs_cmd "${ROOTLESSCTL:-rootlessctl}")
+# The compiled test helpers (embedder, vpnkit_peer): CTest passes their directory; by hand it is
+# found beside a build's bin/ (build/dev/bin/rootlesskit -> build/dev/tests/helpers).
+HELPERS_DIR=${HELPERS_DIR:-$(cd "$(dirname "$ROOTLESSKIT")/.." 2>/dev/null && pwd)/tests/helpers}
 # shellcheck disable=SC2034 # REF_*, BG_RC, OUT and ERR are read by the test scripts
 REF_ROOTLESSKIT=/usr/bin/rootlesskit # Debian's 1.1.0, the reference implementation
 # shellcheck disable=SC2034

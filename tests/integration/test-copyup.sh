@@ -39,7 +39,7 @@ assert_rc 0 "--copy-up=/etc,/run"
 assert_contains "$OUT" run-writable "/run inside"
 [[ ! -e /run/rktest-$$ ]] || fail "/run/rktest-$$ leaked to the host"
 
-# The tmpfs keeps the directory's own mode (upstream: always 1777, SPEC §16 #12).
+# The tmpfs keeps the directory's own mode (upstream: always 1777; docs/compatibility.md, Mounts).
 rk --copy-up=/etc sh -c 'stat -c %a /etc'
 assert_rc 0
 assert_eq "$(stat -c %a /etc)" "$OUT" "mode of the copied-up /etc"

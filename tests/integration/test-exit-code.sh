@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Exit codes: rootlesskit exits with COMMAND's code (0 and 42 here) with and without --pidns and
-# for every --reaper value, prints the two error lines of SPEC §7.1 for a non-zero code, and
-# exits 1 naming a command that does not exist. `--reaper=true` without --pidns must work
+# for every --reaper value, prints upstream's two error lines (docs/process.md) for a non-zero
+# code, and exits 1 naming a command that does not exist. `--reaper=true` without --pidns must work
 # (subreaper mode; Debian's 1.1 refuses it with `reaper requires --pidns`).
 source "$(dirname "$0")/lib.sh"
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # --net=none: a new network namespace with only lo (up), /sys/class/net showing it (we remount
-# sysfs; upstream does not, SPEC §16 #22), no DNS so /etc/resolv.conf and /etc/hosts stay the
-# host's and nothing is written to the state dir, and `{"driver":"none"}` in the API info.
+# sysfs; upstream does not: docs/compatibility.md, Mounts), no DNS so /etc/resolv.conf and
+# /etc/hosts stay the host's and nothing is written to the state dir, and `{"driver":"none"}`
+# in the API info.
 source "$(dirname "$0")/lib.sh"
 require_cmd jq ip
 [[ -x $ROOTLESSCTL ]] || fail "rootlessctl under test not found: ROOTLESSCTL=$ROOTLESSCTL"

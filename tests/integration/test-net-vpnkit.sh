@@ -10,8 +10,8 @@
 source "$(dirname "$0")/lib.sh"
 require_cmd ip ping jq nsenter
 [[ -x $ROOTLESSCTL ]] || fail "rootlessctl under test not found: ROOTLESSCTL=$ROOTLESSCTL"
-PEER=${HELPERS_DIR:-}/vpnkit_peer
-[[ -x $PEER ]] || fail "test peer not found: $PEER (built into build/tests/helpers by tests/CMakeLists.txt)"
+PEER=$HELPERS_DIR/vpnkit_peer
+[[ -x $PEER ]] || fail "test peer not found: $PEER (tests/CMakeLists.txt builds it into <build>/tests/helpers; set HELPERS_DIR)"
 export VPNKIT_PEER_LOG=$T/peer.log
 
 # shellcheck disable=SC2016

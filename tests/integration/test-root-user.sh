@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Run by real root (SPEC §4.3): upstream's warning, then the same algorithm for user "root": with
-# no root: range in /etc/subuid it fails naming the user and the file; with one, the map is
-# "0 0 1" plus the ranges.
+# Run by real root (docs/subid.md, Running as root): upstream's warning, then the same
+# algorithm for user "root": with no root: range in /etc/subuid it fails naming the user and the
+# file; with one, the map is "0 0 1" plus the ranges.
 source "$(dirname "$0")/lib.sh"
 
 (($(id -u) == 0)) || skip "needs to run as root (scripts/test.sh runs it so)"

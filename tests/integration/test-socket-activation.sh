@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# systemd socket activation (v3, SPEC §2.4): started by systemd-socket-activate, COMMAND gets
-# the listening socket as fd 3 with LISTEN_FDS=1 and LISTEN_PID equal to its own pid, and can
-# answer a client on it. Debian's 1.1 has no socket activation support.
+# systemd socket activation (upstream ≥2.1, docs/process.md): started by
+# systemd-socket-activate, COMMAND gets the listening socket as fd 3 with LISTEN_FDS=1 and
+# LISTEN_PID equal to its own pid, and can answer a client on it. Debian's 1.1 has no socket
+# activation support.
 source "$(dirname "$0")/lib.sh"
 require_cmd systemd-socket-activate python3 socat
 

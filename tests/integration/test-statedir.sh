@@ -49,8 +49,8 @@ rk --state-dir=relative sh -c 'echo "$ROOTLESSKIT_STATE_DIR"'
 assert_rc 0
 assert_eq "$T/relative" "$OUT" "ROOTLESSKIT_STATE_DIR for --state-dir=relative"
 
-# Upstream empties and then deletes whatever --state-dir names (SPEC §16 #3): we refuse the
-# dangerous ones before touching them.
+# Upstream empties and then deletes whatever --state-dir names (docs/compatibility.md, State
+# directory): we refuse the dangerous ones before touching them.
 touch "$HOME/.rktest-keep-$$"
 rk --state-dir="$HOME" true
 assert_rc 1 "--state-dir=\$HOME"
@@ -65,7 +65,7 @@ assert_rc 1 "--state-dir of another user"
 assert_contains "$ERR" "it is owned by uid 0, not by the current user"
 
 # api.sock must fit in a unix socket address: a too long state dir fails before anything runs
-# (upstream fails only after COMMAND started, SPEC §16 #4).
+# (upstream fails only after COMMAND started: docs/compatibility.md, State directory).
 long=$T/$(printf 'd%.0s' {1..120})
 rk --state-dir="$long" sh -c 'echo ran'
 assert_rc 1 "a state dir too long for api.sock"

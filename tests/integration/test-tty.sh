@@ -20,7 +20,7 @@ done
 
 # Ctrl-C on the terminal: COMMAND gets exactly one SIGINT. The parent and the child are in the
 # terminal's foreground process group too, and upstream forwards their copies on to COMMAND as
-# well (SPEC §16 #14). COMMAND counts SIGINTs for a second after the first one.
+# well (upstream #129). COMMAND counts SIGINTs for a second after the first one.
 require_cmd python3
 counter='import signal, sys, time
 n = 0

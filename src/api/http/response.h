@@ -17,7 +17,8 @@ struct Response {
 // A HEAD response keeps Content-Length but carries no body.
 std::string serialize(const Response& response, int minor_version, bool keep_alive, bool head_request);
 
-// Reason phrase of a status code ("Not Found").
+// Go's http.StatusText: the reason phrase of a status code ("Not Found"), empty if unknown.
+// Used for the status line and by the client's error texts.
 const char* reason_phrase(int status);
 
 }  // namespace rootlesskit::api::http

@@ -214,6 +214,8 @@ void UnixServer::stop() {
     close(m_connections.begin());
   }
   m_loop.cancel(m_sweep_timer);
+  m_loop.cancel(m_resume_timer);
+  m_resume_timer = 0;
 }
 
 void UnixServer::accept_all() {
@@ -229,10 +231,10 @@ void UnixServer::accept_all() {
       if (errno == EINTR || errno == ECONNABORTED) {
         continue;
       }
-      if (errno != EAGAIN && errno != EWOULDBLOCK) {
-        log::debug("API server: accept: {}", errno_text(errno));
+      if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
+        pause_accepting(errno);
       }
-      return;  // EAGAIN, or EMFILE and friends: try again on the next wake-up
+      return;  // EAGAIN: the backlog is empty
     }
     m_connections.push_back(std::make_unique<Connection>(*this, Fd(fd)));
     m_connections.back()->attach(std::prev(m_connections.end()));
@@ -240,14 +242,32 @@ void UnixServer::accept_all() {
   }
 }
 
-void UnixServer::close(ConnectionList::iterator it) {
-  (*it)->detach();
-  m_loop.retire(std::move(*it));
-  m_connections.erase(it);
+// Out of fds the pending client stays in the backlog and the listener stays readable: watching
+// it would spin the loop. Stop watching for a while; a closing connection also resumes.
+void UnixServer::pause_accepting(int err) {
+  log::debug("API server: accept: {}; pausing", errno_text(err));
+  m_loop.unwatch(m_listening.get(), m_acceptor.get());
+  m_accepting = false;
+  if (m_resume_timer == 0) {
+    m_resume_timer = m_loop.after(std::chrono::milliseconds(100), [this] {
+      m_resume_timer = 0;
+      resume_accepting();
+    });
+  }
+}
+
+void UnixServer::resume_accepting() {
   if (!m_accepting && m_listening) {
     m_loop.watch(m_listening.get(), EPOLLIN, m_acceptor.get());
     m_accepting = true;
   }
+}
+
+void UnixServer::close(ConnectionList::iterator it) {
+  (*it)->detach();
+  m_loop.retire(std::move(*it));
+  m_connections.erase(it);
+  resume_accepting();
 }
 
 // A client that holds many idle connections must not lock the API out: the least recently

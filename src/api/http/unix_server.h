@@ -52,6 +52,8 @@ class UnixServer {
   void accept_all();
   void close(ConnectionList::iterator it);
   bool evict_oldest_idle();
+  void pause_accepting(int err);
+  void resume_accepting();
   void sweep();
   void arm_sweep();
 
@@ -63,6 +65,7 @@ class UnixServer {
   bool m_accepting = false;
   ConnectionList m_connections;  // oldest first
   EventLoop::TimerId m_sweep_timer = 0;
+  EventLoop::TimerId m_resume_timer = 0;  // set while accepting pauses (out of fds)
 };
 
 }  // namespace rootlesskit::api::http

@@ -69,7 +69,8 @@ SocketAddress SocketAddress::from_ip(std::string_view ip, int port) {
     v6->sin6_family = AF_INET6;
     v6->sin6_port = htons(static_cast<uint16_t>(port));
     a.m_length = sizeof(sockaddr_in6);
-    return a;
+    // Go's net package takes ::ffff:a.b.c.d for the IPv4 address (listens and dials v4).
+    return a.unmapped();
   }
   throw Error("invalid IP: " + go_quote(ip));
 }
@@ -142,7 +143,8 @@ std::string join_host_port(std::string_view host, int port) {
 ListenResult listen_port(std::string_view proto, std::string_view ip, int port) {
   const bool tcp = base_proto(proto) == "tcp";
   const char suffix = proto.back();
-  const std::string shown = join_host_port(ip, port);
+  // Go's error shows the parsed address (::ffff:127.0.0.1 as 127.0.0.1), or ":80" for none.
+  const std::string shown = join_host_port(ip.empty() ? "" : SocketAddress::from_ip(ip, port).ip_string(), port);
   ListenResult result;
   auto fail = [&](const std::string& step, int err) {
     result.fd.reset();

@@ -17,7 +17,8 @@ namespace rootlesskit::port::builtin {
 class SocketAddress {
  public:
   SocketAddress() = default;
-  // From an IP literal (v4 or v6, no zone) and a port. Throws Error `invalid IP: "x"`.
+  // From an IP literal (v4 or v6, no zone) and a port; an IPv4-mapped IPv6 literal gives the
+  // IPv4 address, as Go's net package has it. Throws Error `invalid IP: "x"`.
   static SocketAddress from_ip(std::string_view ip, int port);
   // From what accept()/recvfrom() filled in.
   static SocketAddress from_raw(const sockaddr_storage& storage, socklen_t length);

@@ -27,8 +27,10 @@ struct ParentOptions {
   // false: the child dials every connection (one round trip each, upstream's way); kept as
   // a fallback and for comparison. true: the parent connects sockets made in the child's netns.
   bool connect_from_parent = true;
-  // F_SETPIPE_SZ of the splice pipes (0: the kernel's default).
-  int pipe_size = 0;
+  // F_SETPIPE_SZ of the splice pipes (0: the kernel's default, 64 KiB). 1 MiB (the default
+  // fs.pipe-max-size, and what Go's splice uses upstream) moves a bulk transfer in 16 times
+  // fewer system calls; a direction holds a pipe only while bytes are in flight.
+  int pipe_size = 1 << 20;
   std::chrono::milliseconds udp_idle_timeout{90'000};
 };
 

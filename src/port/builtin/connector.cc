@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cerrno>
 
 #include "common/error.h"
@@ -17,6 +18,9 @@ namespace rootlesskit::port::builtin {
 namespace {
 
 const char* type_name(SocketType t) { return t == SocketType::tcp ? "tcp" : "udp"; }
+
+// How long refills wait after the parent ran out of fds (as TcpForwarder pauses accept()).
+constexpr std::chrono::milliseconds refill_pause{100};
 
 // Go's dial error text: `dial tcp 127.0.0.1:80: connect: connection refused`.
 std::string dial_error(SocketType type, const SocketAddress& target, int err) {
@@ -76,6 +80,11 @@ void Connector::attach(Fd channel) {
 }
 
 void Connector::stop() {
+  // Only while a timer is set: the destructor calls this again after the loop is gone.
+  if (m_refill_timer != 0) {
+    m_loop.cancel(m_refill_timer);
+    m_refill_timer = 0;
+  }
   if (m_channel) {
     m_loop.unwatch(m_channel.get(), m_handler.get());
     m_loop.retire(std::move(m_handler));
@@ -124,12 +133,33 @@ void Connector::refill(int family, SocketType type) {
   Pool& pool = pool_for(family, type);
   int have = static_cast<int>(pool.sockets.size()) + pool.requested;
   int want = m_options.pool_target + static_cast<int>(pool.waiting.size());
-  if (m_channel_closed || have > m_options.pool_target / 2 + static_cast<int>(pool.waiting.size())) {
+  if (m_channel_closed || m_refill_timer != 0 ||
+      have > m_options.pool_target * 3 / 4 + static_cast<int>(pool.waiting.size())) {
     return;
   }
   int count = std::min(want - have, static_cast<int>(messages::max_fds_per_packet));
   pool.requested += count;
   send(encode(SocketsMessage{family == AF_INET ? 4 : 6, type, count, ""}));
+}
+
+// The parent is out of fds (RLIMIT_NOFILE), so the kernel dropped sockets the child sent.
+// Asking again at once would only make the child create and the kernel drop more, in a busy
+// loop between the two processes: wait until connections close. Waiting tickets stay queued.
+void Connector::pause_refills() {
+  if (m_refill_timer != 0) {
+    return;
+  }
+  if (!m_fds_lost_warned) {  // once per shortage, not every pause
+    log::warn("port/builtin: sockets from the child were lost: too many open files in the parent; "
+              "new connections wait");
+    m_fds_lost_warned = true;
+  }
+  m_refill_timer = m_loop.after(refill_pause, [this] {
+    m_refill_timer = 0;
+    for (auto& [key, pool] : m_pools) {
+      refill(key.first, key.second);
+    }
+  });
 }
 
 void Connector::proceed(Ticket ticket) {
@@ -241,8 +271,10 @@ void Connector::on_channel() {
     }
     try {
       switch (kind_of(packet.body)) {
-        case MessageKind::sockets: on_sockets(decode_sockets(packet.body), std::move(packet.fds)); break;
-        case MessageKind::dial: on_dial(decode_dial(packet.body), std::move(packet.fds)); break;
+        case MessageKind::sockets:
+          on_sockets(decode_sockets(packet.body), std::move(packet.fds), packet.fds_lost);
+          break;
+        case MessageKind::dial: on_dial(decode_dial(packet.body), std::move(packet.fds), packet.fds_lost); break;
         case MessageKind::transparent: on_transparent(decode_transparent(packet.body)); break;
         case MessageKind::unknown: log::warn("port/builtin: unexpected message from the child: {}", packet.body);
       }
@@ -252,10 +284,15 @@ void Connector::on_channel() {
   }
 }
 
-void Connector::on_sockets(const SocketsMessage& m, std::vector<Fd> fds) {
+void Connector::on_sockets(const SocketsMessage& m, std::vector<Fd> fds, bool fds_lost) {
   int family = m.family == 4 ? AF_INET : AF_INET6;
   Pool& pool = pool_for(family, m.type);
   pool.requested = std::max(0, pool.requested - m.count);
+  if (fds_lost) {
+    pause_refills();
+  } else {
+    m_fds_lost_warned = false;
+  }
   if (!m.error.empty()) {
     log::warn("port/builtin: the child could not make sockets: {}", m.error);
     while (!pool.waiting.empty()) {
@@ -283,10 +320,14 @@ void Connector::on_sockets(const SocketsMessage& m, std::vector<Fd> fds) {
   refill(family, m.type);
 }
 
-void Connector::on_dial(const DialMessage& m, std::vector<Fd> fds) {
+void Connector::on_dial(const DialMessage& m, std::vector<Fd> fds, bool fds_lost) {
   auto ticket = static_cast<Ticket>(m.id);
   if (!m.error.empty() || fds.empty()) {
-    complete(ticket, Fd(), m.error.empty() ? "the child sent no socket" : m.error);
+    std::string error = m.error;
+    if (error.empty()) {
+      error = fds_lost ? "receiving the socket from the child: too many open files" : "the child sent no socket";
+    }
+    complete(ticket, Fd(), error);
     return;
   }
   complete(ticket, std::move(fds.front()), "");

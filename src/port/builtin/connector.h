@@ -32,7 +32,9 @@ class Connector {
 
   struct Options {
     bool connect_from_parent = true;  // false: always ask the child to dial (upstream's path)
-    int pool_target = 32;             // sockets kept ready per family and type
+    // Sockets kept ready per family and type; a refill is asked for below 3/4 of it, so that
+    // a burst of connections does not wait for the child (one round trip per batch).
+    int pool_target = 64;
   };
 
   Connector(EventLoop& loop, Options options);
@@ -80,8 +82,9 @@ class Connector {
   void send(const std::string& body);
   void flush();
   void on_channel();
-  void on_sockets(const SocketsMessage& m, std::vector<Fd> fds);
-  void on_dial(const DialMessage& m, std::vector<Fd> fds);
+  void pause_refills();
+  void on_sockets(const SocketsMessage& m, std::vector<Fd> fds, bool fds_lost);
+  void on_dial(const DialMessage& m, std::vector<Fd> fds, bool fds_lost);
   void on_transparent(const TransparentMessage& m);
   void on_channel_closed();
 
@@ -95,6 +98,8 @@ class Connector {
   Ticket m_next_ticket = 1;
   std::map<Ticket, Pending> m_pending;
   std::map<std::pair<int, SocketType>, Pool> m_pools;
+  EventLoop::TimerId m_refill_timer = 0;  // set while refills pause (the parent is out of fds)
+  bool m_fds_lost_warned = false;
 
   enum class Transparency { unknown, setting_up, ready, unavailable };
   Transparency m_transparency = Transparency::unknown;

@@ -53,7 +53,7 @@ std::map<std::string, std::string> ParentDriver::opaque_for_child() const {
 
 void ParentDriver::start(EventLoop& loop, const ChildContext&) {
   m_loop = &loop;
-  m_connector = std::make_unique<Connector>(loop, Connector::Options{m_options.connect_from_parent, 32});
+  m_connector = std::make_unique<Connector>(loop, Connector::Options{m_options.connect_from_parent, 64});
   m_pipes = std::make_unique<PipePool>(m_options.pipe_size);
 }
 

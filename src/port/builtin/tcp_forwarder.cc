@@ -12,7 +12,9 @@
 namespace rootlesskit::port::builtin {
 namespace {
 
-// Small requests and answers go out at once, as with Go's default TCP_NODELAY upstream.
+// Small requests and answers go out at once, as with Go's default TCP_NODELAY upstream. Set on
+// the listener, it is inherited by every accepted socket (one system call per port, not per
+// connection); the child makes its sockets with it.
 void set_no_delay(int fd) {
   int one = 1;
   ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
@@ -31,13 +33,13 @@ void reset(Fd& fd) {
 class TcpForwarder::Acceptor : public IoHandler {
  public:
   explicit Acceptor(TcpForwarder& f) : m_forwarder(f) {}
-  void on_io(uint32_t) override { m_forwarder.accept_all(); }
+  void on_io(uint32_t) override { m_forwarder.accept_one(); }
 
  private:
   TcpForwarder& m_forwarder;
 };
 
-class TcpForwarder::Connection : public IoHandler {
+class TcpForwarder::Connection {
  public:
   Connection(TcpForwarder& forwarder, Fd client, const SocketAddress& peer)
       : m_forwarder(forwarder),
@@ -48,12 +50,9 @@ class TcpForwarder::Connection : public IoHandler {
 
   // A retired connection may be destroyed after its forwarder (both in one dispatch round):
   // only the loop and the connector, which outlive every forwarder, are touched here.
-  ~Connection() override {
+  ~Connection() {
     if (m_ticket != 0) {
       m_connector.cancel(m_ticket);
-    }
-    if (m_connecting) {
-      m_loop.unwatch(m_child.get(), this);
     }
   }
 
@@ -69,20 +68,6 @@ class TcpForwarder::Connection : public IoHandler {
         SocketType::tcp, s.target, source, [this](Fd socket, const std::string& error) { on_socket(std::move(socket), error); });
   }
 
-  // The child-side socket is connecting: writable means done (SO_ERROR tells how).
-  void on_io(uint32_t) override {
-    int err = 0;
-    socklen_t len = sizeof err;
-    ::getsockopt(m_child.get(), SOL_SOCKET, SO_ERROR, &err, &len);
-    m_forwarder.m_loop.unwatch(m_child.get(), this);
-    m_connecting = false;
-    if (err != 0) {
-      fail("dial tcp " + m_forwarder.m_settings.target.to_string() + ": connect: " + errno_text(err));
-      return;
-    }
-    start_relay();
-  }
-
  private:
   void on_socket(Fd socket, const std::string& error) {
     m_ticket = 0;
@@ -90,15 +75,13 @@ class TcpForwarder::Connection : public IoHandler {
       fail(error);
       return;
     }
-    m_child = std::move(socket);
-    m_connecting = true;
-    m_forwarder.m_loop.watch(m_child.get(), EPOLLOUT, this);
-  }
-
-  void start_relay() {
-    set_no_delay(m_client.get());
-    m_relay = std::make_unique<TcpRelay>(m_forwarder.m_loop, m_forwarder.m_pipes, std::move(m_client),
-                                         std::move(m_child), [this] { m_forwarder.close(m_self); });
+    // The relay starts while connect() may still be in progress: bytes for the child wait in
+    // their pipe until it is writable, and a refused connect shows as an error on it, which
+    // resets the client. On loopback the connection is up by the time connect() returns.
+    m_relay = std::make_unique<TcpRelay>(
+        m_loop, m_forwarder.m_pipes, std::move(m_client), std::move(socket),
+        [this] { return m_forwarder.m_settings.label + " (client " + m_peer.to_string() + ")"; },
+        [this] { m_forwarder.close(m_self); });
     m_relay->start();
   }
 
@@ -113,10 +96,8 @@ class TcpForwarder::Connection : public IoHandler {
   Connector& m_connector;
   Fd m_client;
   SocketAddress m_peer;
-  Fd m_child;
   ConnectionList::iterator m_self;
   Connector::Ticket m_ticket = 0;
-  bool m_connecting = false;
   std::unique_ptr<TcpRelay> m_relay;
 };
 
@@ -127,6 +108,7 @@ TcpForwarder::TcpForwarder(EventLoop& loop, Connector& connector, PipePool& pipe
       m_listener(std::move(listener)),
       m_settings(std::move(settings)),
       m_acceptor(std::make_unique<Acceptor>(*this)) {
+  set_no_delay(m_listener.get());
   m_loop.watch(m_listener.get(), EPOLLIN, m_acceptor.get());
 }
 
@@ -141,27 +123,28 @@ TcpForwarder::~TcpForwarder() {
   }
 }
 
-void TcpForwarder::accept_all() {
-  // A bounded batch per wake-up keeps the other ports and connections served.
-  for (int i = 0; i < 64; ++i) {
-    sockaddr_storage peer{};
-    socklen_t len = sizeof peer;
-    int fd = ::accept4(m_listener.get(), reinterpret_cast<sockaddr*>(&peer), &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
-    if (fd < 0) {
-      if (errno == EINTR || errno == ECONNABORTED) {
-        continue;
-      }
-      if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
-        // Out of fds: the listener would stay readable and spin the loop. Wait a little;
-        // meanwhile clients queue in the backlog.
-        log::warn("port/builtin: {}: accept: {}", m_settings.label, errno_text(errno));
-        pause_accepting();
-      }
-      return;
-    }
-    m_connections.push_back(std::make_unique<Connection>(*this, Fd(fd), SocketAddress::from_raw(peer, len)));
-    m_connections.back()->start(std::prev(m_connections.end()));
+void TcpForwarder::accept_one() {
+  // One connection per wake-up: the listener stays readable while more wait (level-triggered
+  // epoll), so the next round takes the next one, between the other ports' and connections'
+  // events; and the common case needs no accept() that only says EAGAIN.
+  sockaddr_storage peer{};
+  socklen_t len = sizeof peer;
+  int fd;
+  while ((fd = ::accept4(m_listener.get(), reinterpret_cast<sockaddr*>(&peer), &len, SOCK_NONBLOCK | SOCK_CLOEXEC)) <
+             0 &&
+         errno == EINTR) {
   }
+  if (fd < 0) {
+    if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
+      // Out of fds: the listener would stay readable and spin the loop. Wait a little;
+      // meanwhile clients queue in the backlog.
+      log::warn("port/builtin: {}: accept: {}", m_settings.label, errno_text(errno));
+      pause_accepting();
+    }
+    return;  // EAGAIN, or ECONNABORTED (that client is gone)
+  }
+  m_connections.push_back(std::make_unique<Connection>(*this, Fd(fd), SocketAddress::from_raw(peer, len)));
+  m_connections.back()->start(std::prev(m_connections.end()));
 }
 
 void TcpForwarder::pause_accepting() {

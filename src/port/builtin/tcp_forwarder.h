@@ -35,7 +35,7 @@ class TcpForwarder {
   class Connection;
   using ConnectionList = std::list<std::unique_ptr<Connection>>;
 
-  void accept_all();
+  void accept_one();
   void pause_accepting();
   void close(ConnectionList::iterator it);
 

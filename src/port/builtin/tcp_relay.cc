@@ -6,17 +6,23 @@
 #include <sys/socket.h>
 
 #include <cerrno>
+#include <chrono>
 
 #include "common/error.h"
+#include "common/log.h"
 
 namespace rootlesskit::port::builtin {
 namespace {
 
-constexpr size_t max_idle_pipes = 64;
+// Idle pipes kept for reuse. Their buffers count against the user's pipe quota
+// (fs.pipe-user-pages-soft, 64 MiB by default; past it new pipes get one page), so keep few.
+constexpr size_t max_idle_pipes = 16;
 // Per splice call; the kernel moves at most what the pipe holds.
 constexpr size_t splice_chunk = 1 << 20;
 // splice calls per direction and wake-up, so that one fast connection cannot starve the rest.
 constexpr int splice_budget = 16;
+// How soon a direction that found no fd for its pipe tries again.
+constexpr std::chrono::milliseconds starved_retry{50};
 
 void set_reset_on_close(int fd) {
   linger l{1, 0};
@@ -49,12 +55,12 @@ void PipePool::give(Pipe pipe) {
 
 class TcpRelay::Side : public IoHandler {
  public:
-  Side(TcpRelay& relay, Fd fd) : m_relay(relay), fd(std::move(fd)) {}
-  void on_io(uint32_t events) override {
-    if (events & (EPOLLIN | EPOLLHUP | EPOLLERR)) {
+  Side(TcpRelay& relay, Fd socket) : m_relay(relay), fd(std::move(socket)) {}
+  void on_io(uint32_t ready) override {
+    if (ready & (EPOLLIN | EPOLLHUP | EPOLLERR)) {
       m_relay.pump(m_relay.direction_from(*this));
     }
-    if (events & (EPOLLOUT | EPOLLHUP | EPOLLERR)) {
+    if (ready & (EPOLLOUT | EPOLLHUP | EPOLLERR)) {
       m_relay.pump(m_relay.direction_to(*this));
     }
     m_relay.update_interest();
@@ -70,22 +76,29 @@ struct TcpRelay::Direction {
   Side* to;
   std::optional<PipePool::Pipe> pipe;
   size_t in_pipe = 0;
-  bool eof = false;   // `from` reached EOF
-  bool done = false;  // the EOF was passed on
+  bool eof = false;      // `from` reached EOF
+  bool done = false;     // the EOF was passed on
+  bool starved = false;  // no pipe could be made (out of fds): retried on a timer
 };
 
-TcpRelay::TcpRelay(EventLoop& loop, PipePool& pipes, Fd client, Fd child, Done done)
+TcpRelay::TcpRelay(EventLoop& loop, PipePool& pipes, Fd client, Fd child, Describe describe, Done done)
     : m_loop(loop),
       m_pipes(pipes),
       m_done(std::move(done)),
+      m_describe(std::move(describe)),
       m_client(std::make_unique<Side>(*this, std::move(client))),
       m_child(std::make_unique<Side>(*this, std::move(child))),
       m_upload(std::make_unique<Direction>(Direction{m_client.get(), m_child.get(), {}})),
       m_download(std::make_unique<Direction>(Direction{m_child.get(), m_client.get(), {}})) {}
 
 TcpRelay::~TcpRelay() {
-  for (Side* side : {m_client.get(), m_child.get()}) {
-    m_loop.unwatch(side->fd.get(), side);
+  if (m_retry_timer != 0) {
+    m_loop.cancel(m_retry_timer);
+  }
+  if (!m_finished) {
+    for (Side* side : {m_client.get(), m_child.get()}) {
+      m_loop.unwatch(side->fd.get(), side);
+    }
   }
 }
 
@@ -119,7 +132,7 @@ void TcpRelay::pump(Direction& d) {
       if (n < 0 && errno == EAGAIN) {
         return;  // `to` is full: EPOLLOUT resumes
       }
-      reset_both();  // the receiver is gone (EPIPE, ECONNRESET)
+      reset_both(errno);  // the receiver is gone (EPIPE, ECONNRESET)
       return;
     }
     if (d.pipe) {
@@ -129,14 +142,19 @@ void TcpRelay::pump(Direction& d) {
     if (d.eof) {
       if (!d.done) {
         d.done = true;
-        ::shutdown(d.to->fd.get(), SHUT_WR);
+        Direction& other = &d == m_upload.get() ? *m_download : *m_upload;
+        if (!other.done) {
+          ::shutdown(d.to->fd.get(), SHUT_WR);  // half-close; when both are done, close() says it
+        }
       }
       if (m_upload->done && m_download->done) {
         finish();
       }
       return;
     }
-    d.pipe = m_pipes.take();
+    if (!take_pipe(d)) {
+      return;
+    }
     ssize_t n = ::splice(d.from->fd.get(), nullptr, d.pipe->write.get(), nullptr, splice_chunk,
                          SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
     if (n > 0) {
@@ -148,10 +166,40 @@ void TcpRelay::pump(Direction& d) {
       d.pipe.reset();
       return;
     } else if (errno != EINTR) {
-      reset_both();  // ECONNRESET: pass the reset on
+      reset_both(errno);  // ECONNRESET, or a refused connect on the child's side: pass it on
       return;
     }
   }
+}
+
+// Out of fds (RLIMIT_NOFILE) no pipe can be made: the direction stops reading (epoll would
+// report the socket readable again at once) and retries shortly, when connections may have
+// closed. The bytes wait in the socket buffers; TCP flow control slows the sender meanwhile.
+bool TcpRelay::take_pipe(Direction& d) {
+  try {
+    d.pipe = m_pipes.take();
+    return true;
+  } catch (const Error& e) {
+    if (!d.starved) {
+      log::debug("port/builtin: relay: {}; retrying in {} ms", e.what(), starved_retry.count());
+    }
+    d.starved = true;
+    if (m_retry_timer == 0) {
+      m_retry_timer = m_loop.after(starved_retry, [this] { retry_starved(); });
+    }
+    return false;
+  }
+}
+
+void TcpRelay::retry_starved() {
+  m_retry_timer = 0;
+  for (Direction* d : {m_upload.get(), m_download.get()}) {
+    if (d->starved && !m_finished) {
+      d->starved = false;
+      pump(*d);
+    }
+  }
+  update_interest();
 }
 
 void TcpRelay::update_interest() {
@@ -160,7 +208,7 @@ void TcpRelay::update_interest() {
   }
   auto wanted = [](const Direction& out_of, const Direction& into) {
     uint32_t events = 0;
-    if (!out_of.eof && out_of.in_pipe == 0) {
+    if (!out_of.eof && out_of.in_pipe == 0 && !out_of.starved) {
       events |= EPOLLIN;
     }
     if (into.in_pipe > 0) {
@@ -177,7 +225,12 @@ void TcpRelay::update_interest() {
   }
 }
 
-void TcpRelay::reset_both() {
+void TcpRelay::reset_both(int err) {
+  if (log::debug_enabled()) {
+    bool in_flight = m_upload->in_pipe + m_download->in_pipe > 0;
+    log::debug("port/builtin: {}: {}: {}", m_describe(), in_flight ? "reset with bytes in flight" : "reset",
+               errno_text(err));
+  }
   set_reset_on_close(m_client->fd.get());
   set_reset_on_close(m_child->fd.get());
   finish();

@@ -7,6 +7,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "common/event_loop.h"
@@ -24,7 +25,7 @@ class PipePool {
   };
   // `pipe_size`: F_SETPIPE_SZ for new pipes (0: the kernel's default).
   explicit PipePool(int pipe_size = 0) : m_pipe_size(pipe_size) {}
-  // Throws Error (e.g. EMFILE).
+  // Throws Error (e.g. EMFILE: the relay then waits and retries).
   Pipe take();
   // An empty pipe back for reuse.
   void give(Pipe pipe);
@@ -42,7 +43,10 @@ class TcpRelay {
   // the relay's own handler is still on the stack).
   using Done = std::function<void()>;
 
-  TcpRelay(EventLoop& loop, PipePool& pipes, Fd client, Fd child, Done done);
+  // Names the connection in debug lines; called only when one is written.
+  using Describe = std::function<std::string()>;
+
+  TcpRelay(EventLoop& loop, PipePool& pipes, Fd client, Fd child, Describe describe, Done done);
   ~TcpRelay();  // unwatches and closes both sockets (FIN, not reset)
   TcpRelay(const TcpRelay&) = delete;
   TcpRelay& operator=(const TcpRelay&) = delete;
@@ -57,18 +61,22 @@ class TcpRelay {
   Direction& direction_from(const Side& side);
   Direction& direction_to(const Side& side);
   void pump(Direction& d);
+  bool take_pipe(Direction& d);
+  void retry_starved();
   void update_interest();
-  void reset_both();
+  void reset_both(int err);
   void finish();
 
   EventLoop& m_loop;
   PipePool& m_pipes;
   Done m_done;
+  Describe m_describe;
   std::unique_ptr<Side> m_client;
   std::unique_ptr<Side> m_child;
   std::unique_ptr<Direction> m_upload;    // client -> child
   std::unique_ptr<Direction> m_download;  // child -> client
   bool m_finished = false;
+  EventLoop::TimerId m_retry_timer = 0;  // set while a direction waits for a pipe
 };
 
 }  // namespace rootlesskit::port::builtin

@@ -1,7 +1,6 @@
 // slirp4netns port driver: add_hostfwd/remove_hostfwd over slirp4netns' API socket.
 #include "port/slirp4netns/slirp4netns.h"
 
-#include <arpa/inet.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 
@@ -53,18 +52,10 @@ std::string go_value_text(const json& v) {
 }
 
 std::string ipv4_child_ip(const std::string& ip) {
-  unsigned char buf[16];
-  if (::inet_pton(AF_INET, ip.c_str(), buf) == 1) {
-    return ip;
+  if (auto v4 = ipv4_text(ip)) {
+    return *v4;
   }
-  if (::inet_pton(AF_INET6, ip.c_str(), buf) == 1) {
-    // A v4-mapped address is IPv4 to Go's To4().
-    static const unsigned char mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
-    if (std::memcmp(buf, mapped, sizeof mapped) == 0) {
-      char text[INET_ADDRSTRLEN];
-      ::inet_ntop(AF_INET, buf + 12, text, sizeof text);
-      return text;
-    }
+  if (is_ip_address(ip)) {
     throw Error("unsupported IP (v6?): " + ip);
   }
   throw Error("invalid IP: " + go_quote(ip));

@@ -1,4 +1,4 @@
-// Go encoding/json compatibility: decoder error texts, string escaping, indentation, Atoi.
+// Go encoding/json compatibility: decoder error texts, string escaping, indentation.
 #include "api/go_json.h"
 
 #include <gtest/gtest.h>
@@ -73,8 +73,8 @@ TEST(GoJson, DecodesStringsLikeGo) {
   EXPECT_EQ(decode_first("\"\xff\"").text, "\xef\xbf\xbd");           // invalid UTF-8
   Value v = decode_first(R"({"a":[1,true,null,"x"],"a":{}})");
   ASSERT_EQ(v.members.size(), 2u);
-  EXPECT_EQ(v.members[0].second.items.size(), 4u);
-  EXPECT_EQ(v.members[0].second.items[2].kind, Value::Kind::null);
+  EXPECT_EQ(v.members[0].value.items.size(), 4u);
+  EXPECT_EQ(v.members[0].value.items[2].kind, Value::Kind::null);
 }
 
 TEST(GoJson, QuoteEscapesLikeGo) {
@@ -93,27 +93,77 @@ TEST(GoJson, IndentLikeMarshalIndent) {
   EXPECT_EQ(indent(R"(["a\"b"])", " "), "[\n \"a\\\"b\"\n]");
 }
 
-std::string atoi_error(std::string_view s) {
-  try {
-    atoi(s);
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "(no error)";
+TEST(GoJson, NulAndByteOrderMarkAreStrayCharacters) {
+  // nlohmann reads a NUL as the end of the input and skips a leading BOM; Go refuses both.
+  using namespace std::string_literals;
+  EXPECT_EQ(decode_error("\0"s), "invalid character '\\x00' looking for beginning of value");
+  EXPECT_EQ(decode_error("[1,\0]"s), "invalid character '\\x00' looking for beginning of value");
+  EXPECT_EQ(decode_error("{\"a\":1\0}"s), "invalid character '\\x00' after object key:value pair");
+  EXPECT_EQ(unmarshal_error("{}\0"s), "invalid character '\\x00' after top-level value");
+  EXPECT_EQ(decode_first("{}\0"s).kind, Value::Kind::object);
+  EXPECT_EQ(decode_error("\xef\xbb\xbf{}"), "invalid character '\xc3\xaf' looking for beginning of value");
 }
 
-TEST(GoJson, AtoiLikeStrconv) {
-  EXPECT_EQ(atoi("42"), 42);
-  EXPECT_EQ(atoi("+7"), 7);
-  EXPECT_EQ(atoi("-0"), 0);
-  EXPECT_EQ(atoi("-9223372036854775808"), std::numeric_limits<long long>::min());
-  EXPECT_EQ(atoi_error("abc"), R"(strconv.Atoi: parsing "abc": invalid syntax)");
-  EXPECT_EQ(atoi_error(""), R"(strconv.Atoi: parsing "": invalid syntax)");
-  EXPECT_EQ(atoi_error("-"), R"(strconv.Atoi: parsing "-": invalid syntax)");
-  EXPECT_EQ(atoi_error(" 80"), R"(strconv.Atoi: parsing " 80": invalid syntax)");
-  EXPECT_EQ(atoi_error("0x50"), R"(strconv.Atoi: parsing "0x50": invalid syntax)");
-  EXPECT_EQ(atoi_error("9223372036854775808"),
-            R"(strconv.Atoi: parsing "9223372036854775808": value out of range)");
+TEST(GoJson, ErrorsNameTheFirstByteGoCannotUse) {
+  // nlohmann reads a whole token before judging it; Go stops at its first byte.
+  EXPECT_EQ(decode_error("{\"a\" -x}"), "invalid character '-' after object key");
+  EXPECT_EQ(decode_error("{\"a\":1,\"b\" 2}"), "invalid character '2' after object key");
+  EXPECT_EQ(decode_error("[1 -x]"), "invalid character '-' after array element");
+  EXPECT_EQ(decode_error("[1,-x]"), "invalid character 'x' in numeric literal");
+  EXPECT_EQ(decode_error("[01]"), "invalid character '1' after array element");
+  EXPECT_EQ(decode_error("[1.]"), "invalid character ']' after decimal point in numeric literal");
+  EXPECT_EQ(decode_error("[1e+]"), "invalid character ']' in exponent of numeric literal");
+  EXPECT_EQ(decode_error("{\"a\tb\":1}"), "invalid character '\\t' in string literal");
+  EXPECT_EQ(decode_error("{\"a\":fals}"), "invalid character '}' in literal false (expecting 'e')");
+  EXPECT_EQ(decode_error("[\"\\u\xff\"]"), "invalid character '\xc3\xbf' in \\u hexadecimal character escape");
+  EXPECT_EQ(decode_error("[\"\xff\",x]"), "invalid character 'x' looking for beginning of value");
+  EXPECT_EQ(decode_error("tru1e400"), "invalid character '1' in literal true (expecting 'e')");
+}
+
+TEST(GoJson, EndOfInputInsideAToken) {
+  // json.Unmarshal ends its input with a space, which only a string may contain.
+  EXPECT_EQ(unmarshal_error("\"\\"), "invalid character ' ' in string escape code");
+  EXPECT_EQ(unmarshal_error("\"\\u12"), "invalid character ' ' in \\u hexadecimal character escape");
+  EXPECT_EQ(unmarshal_error("[1."), "invalid character ' ' after decimal point in numeric literal");
+  EXPECT_EQ(unmarshal_error("\"abc"), "unexpected end of JSON input");
+  EXPECT_EQ(unmarshal_error("[1,"), "unexpected end of JSON input");
+  EXPECT_EQ(decode_error("\"\\u12"), "unexpected EOF");
+  EXPECT_EQ(decode_error("[1."), "unexpected EOF");
+  EXPECT_EQ(decode_error("{\"a\""), "unexpected EOF");
+}
+
+TEST(GoJson, NumbersBeyondADoubleKeepTheirText) {
+  // Go parses them and leaves the verdict to the field; nlohmann refuses them.
+  EXPECT_EQ(decode_first("1e400").text, "1e400");
+  Value v = unmarshal("[1e400, -1e999,1E-400,123456789012345678901234567890]");
+  ASSERT_EQ(v.items.size(), 4u);
+  EXPECT_EQ(v.items[0].text, "1e400");
+  EXPECT_EQ(v.items[1].text, "-1e999");
+  EXPECT_EQ(v.items[2].text, "1E-400");
+  EXPECT_EQ(v.items[3].text, "123456789012345678901234567890");
+  EXPECT_EQ(unmarshal_error("1e-400-1e400"), "invalid character '-' after top-level value");
+  EXPECT_EQ(decode_first("-0").text, "-0");
+}
+
+TEST(GoJson, SurrogatesAndInvalidUtf8BecomeReplacementCharacters) {
+  EXPECT_EQ(decode_first(R"("\ud83d\u0041")").text, "\xef\xbf\xbd" "A");
+  EXPECT_EQ(decode_first(R"("\udc00")").text, "\xef\xbf\xbd");
+  EXPECT_EQ(decode_first(R"("\ud83d\ud83d\ude00")").text, "\xef\xbf\xbd\xf0\x9f\x98\x80");
+  EXPECT_EQ(decode_first("\"a\xff\xfe\xed\xa0\x80" "b\"").text,
+            "a\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd" "b");
+  Value key = decode_first("{\"\xff\":1}");
+  ASSERT_EQ(key.members.size(), 1u);
+  EXPECT_EQ(key.members[0].key, "\xef\xbf\xbd");
+}
+
+TEST(GoJson, DepthLimit) {
+  EXPECT_EQ(decode_first(std::string(1000, '[') + std::string(1000, ']')).kind, Value::Kind::array);
+  EXPECT_EQ(decode_error(std::string(1001, '[') + std::string(1001, ']')), "exceeded max depth");
+  std::string objects;
+  for (int i = 0; i < 1001; ++i) {
+    objects += "{\"a\":";
+  }
+  EXPECT_EQ(decode_error(objects), "exceeded max depth");
 }
 
 }  // namespace

@@ -1,5 +1,5 @@
-// rootlessctl's actions and output formats (SPEC §12.2), against our server; and the check that
-// Debian's Go rootlessctl (if installed) reads our server's answers exactly as ours does.
+// rootlessctl's actions and output formats (upstream cmd/rootlessctl/), against our server; and the
+// check that Debian's Go rootlessctl (if installed) reads our server's answers exactly as ours does.
 #include "api/rootlessctl_commands.h"
 
 #include <gtest/gtest.h>

@@ -1,5 +1,5 @@
 // The REST API server on a real unix socket: bytes on the wire (statuses, headers, bodies of
-// SPEC §11), keep-alive, robustness against malformed requests, and prompt stop().
+// docs/api.md), keep-alive, robustness against malformed requests, and prompt stop().
 #include "api/server.h"
 
 #include <gtest/gtest.h>

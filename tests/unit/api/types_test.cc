@@ -1,4 +1,4 @@
-// JSON forms of the API types: byte-exact encodings (SPEC §11.3) and Go-like decoding.
+// JSON forms of the API types: byte-exact encodings (docs/api.md) and Go-like decoding.
 #include "api/types.h"
 
 #include <gtest/gtest.h>
@@ -91,6 +91,19 @@ TEST(ApiTypes, PortSpecDecodingFollowsGo) {
             "json: cannot unmarshal number into Go struct field Spec.proto of type string");
   EXPECT_EQ(spec_error(R"({"proto":true,"parentPort":"x"})"),
             "json: cannot unmarshal bool into Go struct field Spec.proto of type string");
+  EXPECT_EQ(spec_error(R"({"parentPort":1e100})"),
+            "json: cannot unmarshal number 1e100 into Go struct field Spec.parentPort of type int");
+  EXPECT_EQ(spec_error(R"({"parentPort":-1e400})"),
+            "json: cannot unmarshal number -1e400 into Go struct field Spec.parentPort of type int");
+  // Go's int is 64-bit, ours 32: the same message for what does not fit.
+  EXPECT_EQ(spec_error(R"({"parentPort":99999999999})"),
+            "json: cannot unmarshal number 99999999999 into Go struct field Spec.parentPort of type int");
+  EXPECT_EQ(spec_error(R"({"parentPort":"x","parentPort":1})"),
+            "json: cannot unmarshal string into Go struct field Spec.parentPort of type int");
+  EXPECT_EQ(port_spec_from_json(R"({"x":1e400,"parentPort":5,"y":{"z":[null]}})"),
+            (PortSpec{"", "", 5, 0, ""}));
+  EXPECT_EQ(spec_error(R"({"proto":"tcp" "x"})"), "invalid character '\"' after object key:value pair");
+  EXPECT_EQ(spec_error(R"({"proto":)"), "unexpected EOF");
   EXPECT_EQ(spec_error("[]"), "json: cannot unmarshal array into Go value of type port.Spec");
   EXPECT_EQ(spec_error("\"tcp\""), "json: cannot unmarshal string into Go value of type port.Spec");
 }

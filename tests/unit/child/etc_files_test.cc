@@ -1,4 +1,5 @@
-// Contents of the namespace's hosts and resolv.conf (SPEC §6.4).
+// Contents of the namespace's hosts and resolv.conf (upstream pkg/child/hosts.go and
+// pkg/child/resolvconf.go).
 #include "child/etc_files.h"
 
 #include <gtest/gtest.h>

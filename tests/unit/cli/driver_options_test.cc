@@ -135,5 +135,15 @@ TEST(NetworkSelection, Ipv6CidrIsRefusedForTheIpv4Drivers) {
   }
 }
 
+TEST(PortSelection, SocatIsLookedUpLaterNotHere) {
+  const RootlesskitFlags f = parse_rootlesskit({"--net=slirp4netns", "--port-driver=socat", "true"}).flags;
+  port::Selection selection = port_selection(f);
+  auto o = std::get<port::socat::Options>(selection);
+  EXPECT_EQ(o.socat_binary, "socat");  // resolved by make_parent_driver, in the parent only
+  EXPECT_EQ(o.nsenter_binary, "nsenter");
+  EXPECT_EQ(port::name_of(selection), "socat");
+  EXPECT_EQ(port::make_child_driver(selection), nullptr);  // the child has nothing to do
+}
+
 }  // namespace
 }  // namespace rootlesskit::cli

@@ -122,7 +122,8 @@ TEST(FlagSet, SlicesAccumulateAndSplitOnCommas) {
 }
 
 TEST(FlagSet, MixingAliasSpellingsIsAccepted) {
-  // Upstream: "Cannot use two forms of the same flag: p publish"; we accept (SPEC §16 #27).
+  // Upstream: "Cannot use two forms of the same flag: p publish"; we accept (docs/compatibility.md,
+  // Command line).
   FlagSet fs = sample();
   fs.parse({"-p", "x", "--publish", "y"});
   EXPECT_EQ(fs.get_slice("publish"), (Args{"x", "y"}));

@@ -101,6 +101,19 @@ TEST(EventLoop, HandlerUnwatchedEarlierInTheRoundIsSkipped) {
   EXPECT_EQ(runs, 1);
 }
 
+TEST(EventLoop, AThrowingHandlerDoesNotEndTheLoop) {
+  EventLoop loop;
+  int later = 0;
+  loop.post([] { throw Error("posted work broke"); });
+  loop.after(std::chrono::milliseconds(1), [] { throw Error("a timer broke"); });
+  loop.after(std::chrono::milliseconds(5), [&] {
+    later = 1;
+    loop.stop();
+  });
+  loop.run();
+  EXPECT_EQ(later, 1);
+}
+
 TEST(EventLoop, PostFromManyThreadsRunsEverything) {
   EventLoop loop;
   LoopThread thread(loop);

@@ -111,8 +111,12 @@ TEST(Spawn, FdPlanSurvivesClashingNumbers) {
       GTEST_SKIP() << "fd " << fd << " is in use in this process";
     }
   }
-  Pipe a = make_pipe();
-  Pipe b = make_pipe();
+  // The pipes themselves must not land on 7..9 (they would if ctest left 3..6 open).
+  auto above_nine = [](Pipe p) {
+    return Pipe{Fd(::fcntl(p.read.get(), F_DUPFD_CLOEXEC, 10)), Fd(::fcntl(p.write.get(), F_DUPFD_CLOEXEC, 10))};
+  };
+  Pipe a = above_nine(make_pipe());
+  Pipe b = above_nine(make_pipe());
   Fd on8(::dup3(a.write.get(), 8, O_CLOEXEC));
   Fd on7(::dup3(b.write.get(), 7, O_CLOEXEC));
   Fd leak(::dup2(on8.get(), 9));  // inheritable: cloexec mode must still keep it away

@@ -17,7 +17,7 @@ TEST(TabWriter, LastCellOfALineIsNotPadded) {
 }
 
 TEST(TabWriter, TabTerminatedLastCellIsPadded) {
-  // rootlessctl list-ports: header and rows end with a tab (SPEC §12.2).
+  // rootlessctl list-ports: header and rows end with a tab (upstream cmd/rootlessctl/port.go).
   const std::string text =
       "ID\tPROTO\tPARENTIP\tPARENTPORT\tCHILDIP\tCHILDPORT\t\n"
       "1\ttcp\t127.0.0.1\t18080\t\t80\t\n";

@@ -33,7 +33,7 @@ using api::testing::TempDir;
 
 // The fake docker-proxy. $FAKE_PROXY_MODE "fail": reports an error on fd 3 and exits 3, like
 // the real one when it cannot listen.
-constexpr const char* kFakeProxy = R"(#!/bin/sh
+constexpr const char* fake_proxy_script = R"(#!/bin/sh
 printf '%s\n' "$@" > "$(dirname "$0")/args"
 if [ "$FAKE_PROXY_MODE" = fail ]; then
   printf '1\nlisten tcp4 127.0.0.1:18080: bind: address already in use' >&3
@@ -55,7 +55,7 @@ class FakeBin {
  public:
   explicit FakeBin(bool with_proxy = true) {
     if (with_proxy) {
-      std::ofstream(path() + "/docker-proxy") << kFakeProxy;
+      std::ofstream(path() + "/docker-proxy") << fake_proxy_script;
       ::chmod((path() + "/docker-proxy").c_str(), 0755);
     }
   }
@@ -152,7 +152,7 @@ class ProxyProcess {
   Fd m_fd3;
 };
 
-const std::vector<std::string> kArgs = {"-proto", "tcp", "-host-ip", "127.0.0.1",
+const std::vector<std::string> proxy_args = {"-proto", "tcp", "-host-ip", "127.0.0.1",
                                         "-host-port", "18080", "-container-ip", "172.17.0.2",
                                         "-container-port", "80"};
 
@@ -164,7 +164,7 @@ void expect_publishes_then_removes_on(int stop_signal) {
   FakePorts ports;
   RunningServer srv(&ports);
   FakeBin bin;
-  ProxyProcess proxy(kArgs, dir_of(srv.socket()), bin);
+  ProxyProcess proxy(proxy_args, dir_of(srv.socket()), bin);
   ASSERT_EQ(proxy.read_fd3(2), "0\n");  // written by the fake docker-proxy
   EXPECT_EQ(ports_of(srv), (std::vector<api::PortStatus>{
                                {1, {"tcp4", "127.0.0.1", 18080, 18080, "127.0.0.1"}}}));
@@ -251,7 +251,7 @@ TEST(DockerProxy, RealProxyDyingRemovesThePortAndFails) {
   FakePorts ports;
   RunningServer srv(&ports);
   FakeBin bin;
-  ProxyProcess proxy(kArgs, dir_of(srv.socket()), bin, "fail");
+  ProxyProcess proxy(proxy_args, dir_of(srv.socket()), bin, "fail");
   // dockerd sees the real proxy's own report, then EOF as soon as it exits.
   EXPECT_EQ(proxy.read_fd3_to_end(), "1\nlisten tcp4 127.0.0.1:18080: bind: address already in use");
   EXPECT_EQ(proxy.wait(), 1);
@@ -273,14 +273,14 @@ void expect_error(ProxyProcess& proxy, const std::string& message) {
 
 TEST(DockerProxy, StateDirIsRequired) {
   FakeBin bin;
-  ProxyProcess proxy(kArgs, "", bin);
+  ProxyProcess proxy(proxy_args, "", bin);
   expect_error(proxy, "$ROOTLESSKIT_STATE_DIR needs to be set");
 }
 
 TEST(DockerProxy, MissingSocket) {
   FakeBin bin;
   TempDir state;
-  ProxyProcess proxy(kArgs, state.path() + "/", bin);
+  ProxyProcess proxy(proxy_args, state.path() + "/", bin);
   expect_error(proxy, "error while connecting to RootlessKit API socket: stat " + state.path() +
                           "/api.sock: no such file or directory");
 }
@@ -295,7 +295,7 @@ TEST(DockerProxy, InfoFailureNamesTheVersionHint) {
   std::string path = state.path() + "/api.sock";
   std::snprintf(addr.sun_path, sizeof addr.sun_path, "%s", path.c_str());
   ASSERT_EQ(::bind(sock.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
-  ProxyProcess proxy(kArgs, state.path(), bin);
+  ProxyProcess proxy(proxy_args, state.path(), bin);
   std::string fd3 = proxy.read_fd3_to_end();
   EXPECT_EQ(fd3.rfind("1\nfailed to call info API, probably RootlessKit binary is too old (needs "
                       "to be v0.14.0 or later): ", 0),
@@ -309,7 +309,7 @@ TEST(DockerProxy, AddPortErrorIsWrapped) {
   RunningServer srv(&ports);
   api::Client::open(srv.socket()).add_port({"tcp4", "127.0.0.1", 18080, 80, ""});
   FakeBin bin;
-  ProxyProcess proxy(kArgs, dir_of(srv.socket()), bin);
+  ProxyProcess proxy(proxy_args, dir_of(srv.socket()), bin);
   expect_error(proxy, "error while calling PortManager.AddPort(): conflict with ID 1");
   EXPECT_EQ(ports_of(srv).size(), 1u);
   EXPECT_EQ(bin.args(), "");
@@ -319,7 +319,7 @@ TEST(DockerProxy, MissingRealProxyRemovesThePort) {
   FakePorts ports;
   RunningServer srv(&ports);
   FakeBin bin(false);
-  ProxyProcess proxy(kArgs, dir_of(srv.socket()), bin);
+  ProxyProcess proxy(proxy_args, dir_of(srv.socket()), bin);
   expect_error(proxy, "error while starting docker-proxy: exec: \"docker-proxy\": executable "
                       "file not found in $PATH");
   EXPECT_TRUE(ports_of(srv).empty());

@@ -1,8 +1,12 @@
 // Parent/child message encoding and framing.
 #include "messages/message.h"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/resource.h>
 #include <unistd.h>
+
+#include <vector>
 
 #include "common/error.h"
 #include "common/fd.h"
@@ -92,6 +96,36 @@ TEST(Channel, FdsRideAlong) {
   ASSERT_TRUE(send_packet(p.parent.get(), "{}", {pipe.read.get()}));
   std::string body;
   EXPECT_TRUE(receive_message(p.child.get(), &body));
+}
+
+// With no fd number left (RLIMIT_NOFILE), the kernel drops the fds of a packet: the body
+// still arrives, the loss is reported, and the channel goes on working.
+TEST(Channel, LostFdsLeaveTheChannelUsable) {
+  ChannelPair p = make_channel_pair();
+  Pipe pipe = make_pipe();
+  ASSERT_TRUE(send_packet(p.parent.get(), "with fds", {pipe.read.get(), pipe.write.get()}));
+  ASSERT_TRUE(send_packet(p.parent.get(), "after", {pipe.read.get()}));
+  rlimit old{};
+  ASSERT_EQ(::getrlimit(RLIMIT_NOFILE, &old), 0);
+  rlimit low = old;
+  low.rlim_cur = 64;
+  ASSERT_EQ(::setrlimit(RLIMIT_NOFILE, &low), 0);
+  std::vector<Fd> fillers;  // every free fd number below the limit
+  for (Fd fd(::open("/dev/null", O_RDONLY | O_CLOEXEC)); fd; fd.reset(::open("/dev/null", O_RDONLY | O_CLOEXEC))) {
+    fillers.push_back(std::move(fd));
+  }
+  Packet got;
+  ReceiveStatus status = receive_packet(p.child.get(), got);
+  fillers.clear();
+  ASSERT_EQ(::setrlimit(RLIMIT_NOFILE, &old), 0);
+  ASSERT_EQ(status, ReceiveStatus::packet);
+  EXPECT_EQ(got.body, "with fds");
+  EXPECT_TRUE(got.fds_lost);
+  EXPECT_TRUE(got.fds.empty());
+  ASSERT_EQ(receive_packet(p.child.get(), got), ReceiveStatus::packet);
+  EXPECT_EQ(got.body, "after");
+  EXPECT_FALSE(got.fds_lost);
+  EXPECT_EQ(got.fds.size(), 1u);
 }
 
 TEST(Message, ChildErrorHasOneDecoder) {

@@ -263,6 +263,49 @@ TEST(BuiltinPortDriver, ForwardsUdpPerClient) {
   echo.join();
 }
 
+// A UDP echo that answers with the port the datagram came from, i.e. the flow's socket.
+std::string udp_source_port_answer(int server_fd) {
+  char buf[2048];
+  sockaddr_in from{};
+  socklen_t len = sizeof from;
+  if (::recvfrom(server_fd, buf, sizeof buf, 0, reinterpret_cast<sockaddr*>(&from), &len) <= 0) {  // 0: shut down
+    return "";
+  }
+  std::string answer = std::to_string(ntohs(from.sin_port));
+  ::sendto(server_fd, answer.data(), answer.size(), 0, reinterpret_cast<sockaddr*>(&from), len);
+  return answer;
+}
+
+TEST(BuiltinPortDriver, IdleUdpFlowsEnd) {
+  int server_port = 0;
+  Fd server = bound_socket(SOCK_DGRAM, &server_port);
+  std::thread echo([&] {
+    while (!udp_source_port_answer(server.get()).empty()) {
+    }
+  });
+  ParentOptions options;
+  options.udp_idle_timeout = std::chrono::milliseconds(200);
+  Driver driver(options);
+  int port = free_port(SOCK_DGRAM);
+  driver.add(Spec{"udp4", "127.0.0.1", port, server_port, ""});
+  Fd client = connect_to(SOCK_DGRAM, port);
+  auto flow_port = [&] {
+    ::send(client.get(), "x", 1, 0);
+    char buf[64];
+    ssize_t n = ::recv(client.get(), buf, sizeof buf, 0);
+    return n > 0 ? std::string(buf, static_cast<size_t>(n)) : std::string("(no answer)");
+  };
+  std::string first = flow_port();
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_EQ(flow_port(), first);  // traffic keeps the flow
+  std::this_thread::sleep_for(std::chrono::milliseconds(600));
+  std::string after_idle = flow_port();
+  EXPECT_NE(after_idle, "(no answer)");
+  EXPECT_NE(after_idle, first);  // a new flow, with a new socket in the child
+  ::shutdown(server.get(), SHUT_RDWR);
+  echo.join();
+}
+
 TEST(PrivilegedPort, MessageFollowsTheSysctl) {
   int start = unprivileged_port_start();
   ASSERT_GT(start, 0);

@@ -80,6 +80,13 @@ TEST(PortSpecText, Helpers) {
   EXPECT_TRUE(is_ip_address("::ffff:1.2.3.4"));
   EXPECT_FALSE(is_ip_address("01.2.3.4"));
   EXPECT_FALSE(is_ip_address(std::string("1.2.3.4\0x", 9)));
+  // Go's To4().String().
+  EXPECT_EQ(ipv4_text("10.0.2.100"), "10.0.2.100");
+  EXPECT_EQ(ipv4_text("::ffff:1.2.3.4"), "1.2.3.4");
+  EXPECT_EQ(ipv4_text("::1"), std::nullopt);
+  EXPECT_EQ(ipv4_text("::"), std::nullopt);
+  EXPECT_EQ(ipv4_text("localhost"), std::nullopt);
+  EXPECT_EQ(ipv4_text(""), std::nullopt);
 }
 
 std::string validate_error(const Spec& spec, const std::vector<Status>& existing = {}) {

@@ -22,7 +22,7 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
-const User kAlice{1003, 1004, "alice"};
+const User alice_user{1003, 1004, "alice"};
 
 // Sets an environment variable for the scope of a test and restores it afterwards.
 class ScopedEnv {
@@ -78,7 +78,7 @@ class SubidFiles : public ::testing::Test {
 TEST_F(SubidFiles, StaticReadsBothFilesByUidAndName) {
   write(m_paths.subuid, "alice:100000:65536\n");
   write(m_paths.subgid, "1003:200000:65536\n");
-  IdRanges r = lookup(Source::static_, kAlice, m_paths);
+  IdRanges r = lookup(Source::static_, alice_user, m_paths);
   EXPECT_THAT(r.uids, ElementsAre(Range{100000, 65536}));
   EXPECT_THAT(r.gids, ElementsAre(Range{200000, 65536}));
 }
@@ -86,27 +86,27 @@ TEST_F(SubidFiles, StaticReadsBothFilesByUidAndName) {
 TEST_F(SubidFiles, StaticDropsDuplicateLines) {
   write(m_paths.subuid, "alice:100000:65536\n1003:100000:65536\n");
   write(m_paths.subgid, "alice:100000:65536\n");
-  IdRanges r = lookup(Source::static_, kAlice, m_paths);
+  IdRanges r = lookup(Source::static_, alice_user, m_paths);
   EXPECT_THAT(r.uids, ElementsAre(Range{100000, 65536}));
 }
 
 TEST_F(SubidFiles, StaticRejectsOverlapNamingTheFile) {
   write(m_paths.subuid, "alice:165536:65536\nalice:200000:65536\n");
   write(m_paths.subgid, "alice:100000:65536\n");
-  auto msg = error_of([&] { lookup(Source::static_, kAlice, m_paths); });
+  auto msg = error_of([&] { lookup(Source::static_, alice_user, m_paths); });
   EXPECT_THAT(msg, HasSubstr("165536:65536 and 200000:65536 in " + m_paths.subuid));
 }
 
 TEST_F(SubidFiles, StaticMissingFile) {
   write(m_paths.subgid, "alice:100000:65536\n");
-  auto msg = error_of([&] { lookup(Source::static_, kAlice, m_paths); });
+  auto msg = error_of([&] { lookup(Source::static_, alice_user, m_paths); });
   EXPECT_THAT(msg, HasSubstr("open " + m_paths.subuid + ": no such file or directory: add a line"));
 }
 
 TEST_F(SubidFiles, StaticNoMatchInGidFile) {
   write(m_paths.subuid, "alice:100000:65536\n");
   write(m_paths.subgid, "bob:100000:65536\n");
-  auto msg = error_of([&] { lookup(Source::static_, kAlice, m_paths); });
+  auto msg = error_of([&] { lookup(Source::static_, alice_user, m_paths); });
   EXPECT_THAT(msg, HasSubstr("No subgid ranges found for user 1003 (\"alice\")"));
 }
 
@@ -120,7 +120,7 @@ TEST_F(SubidFiles, DynamicByNameAndUidWithDedupe) {
         "echo 'Error fetching ranges' >&2; exit 1\n",
         true);
   ScopedEnv env("GETSUBIDS", fake);
-  IdRanges r = lookup(Source::dynamic, kAlice, m_paths);
+  IdRanges r = lookup(Source::dynamic, alice_user, m_paths);
   EXPECT_THAT(r.uids, ElementsAre(Range{300000, 1000}));
   EXPECT_THAT(r.gids, ElementsAre(Range{500000, 100}));
 }
@@ -129,7 +129,7 @@ TEST_F(SubidFiles, DynamicFailsOnlyIfBothQueriesFail) {
   std::string fake = m_dir + "/getsubids";
   write(fake, "#!/bin/sh\necho 'Error fetching ranges' >&2; exit 1\n", true);
   ScopedEnv env("GETSUBIDS", fake);
-  auto msg = error_of([&] { lookup(Source::dynamic, kAlice, m_paths); });
+  auto msg = error_of([&] { lookup(Source::dynamic, alice_user, m_paths); });
   EXPECT_EQ(msg, "subid-source:dynamic: failed to get subuids by the username \"alice\": failed to exec [" + fake +
                      " alice]: exit status 1 (stdout=\"\", stderr=\"Error fetching ranges\\n\"); also failed to get "
                      "subuids by the UID 1003: failed to exec [" + fake +
@@ -140,7 +140,7 @@ TEST_F(SubidFiles, DynamicGidFailureKeepsUpstreamWording) {
   std::string fake = m_dir + "/getsubids";
   write(fake, "#!/bin/sh\n[ \"$1\" = -g ] && exit 1\necho '0: alice 300000 1000'\n", true);
   ScopedEnv env("GETSUBIDS", fake);
-  auto msg = error_of([&] { lookup(Source::dynamic, kAlice, m_paths); });
+  auto msg = error_of([&] { lookup(Source::dynamic, alice_user, m_paths); });
   EXPECT_THAT(msg, HasSubstr("subid-source:dynamic: failed to get subgids by the username \"alice\": "));
   EXPECT_THAT(msg, HasSubstr("; also failed to get subuids by the UID 1003: failed to exec [" + fake + " -g 1003]"));
 }
@@ -149,13 +149,13 @@ TEST_F(SubidFiles, DynamicOverlapNamesTheSource) {
   std::string fake = m_dir + "/getsubids";
   write(fake, "#!/bin/sh\necho '0: alice 100000 65536'\necho '1: alice 120000 10'\n", true);
   ScopedEnv env("GETSUBIDS", fake);
-  auto msg = error_of([&] { lookup(Source::dynamic, kAlice, m_paths); });
+  auto msg = error_of([&] { lookup(Source::dynamic, alice_user, m_paths); });
   EXPECT_THAT(msg, HasSubstr("100000:65536 and 120000:10 in " + m_paths.subuid + " (as reported by getsubids)"));
 }
 
 TEST_F(SubidFiles, DynamicMissingTool) {
   ScopedEnv env("GETSUBIDS", m_dir + "/nonexistent");
-  auto msg = error_of([&] { lookup(Source::dynamic, kAlice, m_paths); });
+  auto msg = error_of([&] { lookup(Source::dynamic, alice_user, m_paths); });
   EXPECT_EQ(msg, "subid-source:dynamic: exec: \"" + m_dir + "/nonexistent\": stat " + m_dir +
                      "/nonexistent: no such file or directory");
 }
@@ -164,7 +164,7 @@ TEST_F(SubidFiles, AutoFallsBackToStatic) {
   ScopedEnv env("GETSUBIDS", m_dir + "/nonexistent");
   write(m_paths.subuid, "alice:100000:65536\n");
   write(m_paths.subgid, "alice:100000:65536\n");
-  IdRanges r = lookup(Source::auto_, kAlice, m_paths);
+  IdRanges r = lookup(Source::auto_, alice_user, m_paths);
   EXPECT_THAT(r.uids, ElementsAre(Range{100000, 65536}));
 }
 
@@ -174,7 +174,7 @@ TEST_F(SubidFiles, AutoFallsBackWhenDynamicIsEmpty) {
   ScopedEnv env("GETSUBIDS", fake);
   write(m_paths.subuid, "alice:100000:65536\n");
   write(m_paths.subgid, "alice:200000:65536\n");
-  IdRanges r = lookup(Source::auto_, kAlice, m_paths);
+  IdRanges r = lookup(Source::auto_, alice_user, m_paths);
   EXPECT_THAT(r.gids, ElementsAre(Range{200000, 65536}));
 }
 
@@ -182,7 +182,7 @@ TEST_F(SubidFiles, WriteIdMapsRunsBothTools) {
   write(m_dir + "/newuidmap", "#!/bin/sh\necho \"$@\" > \"${0%/*}/uid.args\"\n", true);
   write(m_dir + "/newgidmap", "#!/bin/sh\necho \"$@\" > \"${0%/*}/gid.args\"\n", true);
   ScopedEnv env("PATH", m_dir);
-  write_id_maps(4242, kAlice, IdRanges{{{100000, 65536}}, {{200000, 10}, {300000, 5}}});
+  write_id_maps(4242, alice_user, IdRanges{{{100000, 65536}}, {{200000, 10}, {300000, 5}}});
   std::string uid_args, gid_args;
   std::getline(std::ifstream(m_dir + "/uid.args"), uid_args);
   std::getline(std::ifstream(m_dir + "/gid.args"), gid_args);
@@ -194,7 +194,7 @@ TEST_F(SubidFiles, WriteIdMapsFailureKeepsUpstreamShape) {
   write(m_dir + "/newuidmap", "#!/bin/sh\necho 'newuidmap: write to uid_map failed: Invalid argument' >&2\nexit 1\n",
         true);
   ScopedEnv env("PATH", m_dir);
-  auto msg = error_of([&] { write_id_maps(11385, kAlice, IdRanges{{{165536, 65536}}, {{165536, 65536}}}); });
+  auto msg = error_of([&] { write_id_maps(11385, alice_user, IdRanges{{{165536, 65536}}, {{165536, 65536}}}); });
   EXPECT_EQ(msg,
             "newuidmap 11385 [0 1003 1 1 165536 65536] failed: newuidmap: write to uid_map failed: Invalid "
             "argument\n: exit status 1");
@@ -202,7 +202,7 @@ TEST_F(SubidFiles, WriteIdMapsFailureKeepsUpstreamShape) {
 
 TEST_F(SubidFiles, WriteIdMapsMissingTool) {
   ScopedEnv env("PATH", m_dir);
-  auto msg = error_of([&] { write_id_maps(123, kAlice, IdRanges{{{1, 2}}, {{1, 2}}}); });
+  auto msg = error_of([&] { write_id_maps(123, alice_user, IdRanges{{{1, 2}}, {{1, 2}}}); });
   EXPECT_EQ(msg, "newuidmap 123 [0 1003 1 1 1 2] failed: : exec: \"newuidmap\": executable file not found in $PATH");
 }
 

@@ -14,7 +14,7 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
-const User kAlice{1003, 1004, "alice"};
+const User alice_user{1003, 1004, "alice"};
 
 std::string error_of(const std::function<void()>& f) {
   try {
@@ -26,65 +26,65 @@ std::string error_of(const std::function<void()>& f) {
 }
 
 TEST(ParseStatic, MatchesByName) {
-  auto r = parse_static("bob:100000:65536\nalice:165536:65536\n", "/etc/subuid", kAlice);
+  auto r = parse_static("bob:100000:65536\nalice:165536:65536\n", "/etc/subuid", alice_user);
   EXPECT_THAT(r, ElementsAre(Range{165536, 65536}));
 }
 
 TEST(ParseStatic, MatchesByNumericUid) {
-  auto r = parse_static("1003:200000:1000\n", "/etc/subuid", kAlice);
+  auto r = parse_static("1003:200000:1000\n", "/etc/subuid", alice_user);
   EXPECT_THAT(r, ElementsAre(Range{200000, 1000}));
 }
 
 TEST(ParseStatic, KeepsEveryMatchInFileOrder) {
-  auto r = parse_static("alice:300000:10\n1003:100000:20\nbob:1:2\nalice:200000:30\n", "/etc/subuid", kAlice);
+  auto r = parse_static("alice:300000:10\n1003:100000:20\nbob:1:2\nalice:200000:30\n", "/etc/subuid", alice_user);
   EXPECT_THAT(r, ElementsAre(Range{300000, 10}, Range{100000, 20}, Range{200000, 30}));
 }
 
 TEST(ParseStatic, SkipsCommentsBlankLinesAndTrimsSpace) {
-  auto r = parse_static("# comment\n\n   \n  alice:100000:65536  \r\n#alice:1:1\n", "/etc/subuid", kAlice);
+  auto r = parse_static("# comment\n\n   \n  alice:100000:65536  \r\n#alice:1:1\n", "/etc/subuid", alice_user);
   EXPECT_THAT(r, ElementsAre(Range{100000, 65536}));
 }
 
 TEST(ParseStatic, SkipsZeroCountRanges) {
-  auto r = parse_static("alice:100000:0\nalice:200000:5\n", "/etc/subuid", kAlice);
+  auto r = parse_static("alice:100000:0\nalice:200000:5\n", "/etc/subuid", alice_user);
   EXPECT_THAT(r, ElementsAre(Range{200000, 5}));
 }
 
 TEST(ParseStatic, ForeignMalformedLineIsSkipped) {
-  auto r = parse_static("bob:100000\ngarbage\ncarol:1:2:3\nalice:165536:65536\n", "/etc/subuid", kAlice);
+  auto r = parse_static("bob:100000\ngarbage\ncarol:1:2:3\nalice:165536:65536\n", "/etc/subuid", alice_user);
   EXPECT_THAT(r, ElementsAre(Range{165536, 65536}));
 }
 
 TEST(ParseStatic, OwnMalformedLineIsAnError) {
-  auto msg = error_of([] { parse_static("bob:1:2\nalice:165536\n", "/etc/subuid", kAlice); });
+  auto msg = error_of([] { parse_static("bob:1:2\nalice:165536\n", "/etc/subuid", alice_user); });
   EXPECT_THAT(msg, HasSubstr("Cannot parse subuid/gid information: Format not correct for /etc/subuid file"));
   EXPECT_THAT(msg, HasSubstr("line 2"));
   EXPECT_THAT(msg, HasSubstr("\"alice:165536\""));
-  msg = error_of([] { parse_static("1003:1:2:3\n", "/etc/subuid", kAlice); });
+  msg = error_of([] { parse_static("1003:1:2:3\n", "/etc/subuid", alice_user); });
   EXPECT_THAT(msg, HasSubstr("line 1"));
 }
 
 TEST(ParseStatic, BadIntegers) {
-  EXPECT_EQ(error_of([] { parse_static("alice:abc:65536\n", "/etc/subuid", kAlice); }),
+  EXPECT_EQ(error_of([] { parse_static("alice:abc:65536\n", "/etc/subuid", alice_user); }),
             "String to int conversion failed during subuid/gid parsing of /etc/subuid: "
             "strconv.Atoi: parsing \"abc\": invalid syntax");
-  EXPECT_THAT(error_of([] { parse_static("alice:1:99999999999\n", "/etc/subgid", kAlice, Kind::gid); }),
+  EXPECT_THAT(error_of([] { parse_static("alice:1:99999999999\n", "/etc/subgid", alice_user, Kind::gid); }),
               HasSubstr("parsing of /etc/subgid: strconv.Atoi: parsing \"99999999999\": value out of range"));
-  EXPECT_THAT(error_of([] { parse_static("alice:-1:5\n", "/etc/subuid", kAlice); }),
+  EXPECT_THAT(error_of([] { parse_static("alice:-1:5\n", "/etc/subuid", alice_user); }),
               HasSubstr("value out of range"));
 }
 
 TEST(ParseStatic, BadIntegersOfOtherUsersAreIgnored) {
-  auto r = parse_static("bob:x:y\nalice:1:2\n", "/etc/subuid", kAlice);
+  auto r = parse_static("bob:x:y\nalice:1:2\n", "/etc/subuid", alice_user);
   EXPECT_THAT(r, ElementsAre(Range{1, 2}));
 }
 
 TEST(ParseStatic, NoMatchSaysWhatToDo) {
-  auto msg = error_of([] { parse_static("bob:100000:65536\n", "/etc/subuid", kAlice); });
+  auto msg = error_of([] { parse_static("bob:100000:65536\n", "/etc/subuid", alice_user); });
   EXPECT_EQ(msg,
             "No subuid ranges found for user 1003 (\"alice\"): add a line \"alice:165536:65536\" to /etc/subuid "
             "(as root, e.g. usermod --add-subuids 165536-231071 alice)");
-  msg = error_of([] { parse_static("", "/tmp/x", kAlice, Kind::gid); });
+  msg = error_of([] { parse_static("", "/tmp/x", alice_user, Kind::gid); });
   EXPECT_EQ(msg,
             "No subgid ranges found for user 1003 (\"alice\"): add a line \"alice:100000:65536\" to /tmp/x "
             "(as root, e.g. usermod --add-subgids 100000-165535 alice)");

@@ -1,0 +1,97 @@
+# Shared by the test-port-*.sh scripts (sourced after lib.sh): the port_server.py/port_client.py
+# helpers, free port numbers, and a rootlesskit instance whose COMMAND is port_server.py.
+# shellcheck shell=bash
+# shellcheck disable=SC2034 # PORT_* and SERVER_* are read by the test scripts
+
+HELPERS_SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")/../helpers" && pwd)
+PORT_SERVER=$HELPERS_SRC/port_server.py
+PORT_CLIENT=$HELPERS_SRC/port_client.py
+require_cmd python3 slirp4netns ss
+[[ -x $ROOTLESSCTL ]] || fail "rootlessctl under test not found: ROOTLESSCTL=$ROOTLESSCTL"
+
+# free_port: prints a TCP and UDP port number that nothing on the host's loopback uses now
+# (tests run in parallel; each picks at random and checks). Below the ephemeral range: the
+# clients' own ports (thousands in the stress test) could otherwise take it before it is bound.
+EPHEMERAL_LOW=$(awk '{ print $1 }' /proc/sys/net/ipv4/ip_local_port_range)
+((EPHEMERAL_LOW > 12000)) || fail "ip_local_port_range starts at $EPHEMERAL_LOW: no room for test ports below it"
+free_port() {
+  local p
+  while :; do
+    p=$((10000 + (RANDOM * 32768 + RANDOM) % (EPHEMERAL_LOW - 10000)))
+    [[ -z $(ss -Htuan "sport = :$p") ]] && echo "$p" && return
+  done
+}
+
+# client ARGS...: runs port_client.py (see its usage) and sets OUT/ERR/RC like run.
+client() { run python3 "$PORT_CLIENT" "$@"; }
+
+# answer PROTO HOST PORT LINE: the answer of port_server.py, or "error: ..." (never fails).
+answer() { python3 "$PORT_CLIENT" "$@" 2>&1 || true; }
+
+# expect_answer WHAT PROTO HOST PORT LINE EXPECTED: one request gets EXPECTED as its answer.
+expect_answer() {
+  local what=$1 expected=${*: -1} got
+  got=$(answer "${@:2:$#-2}")
+  assert_eq "$expected" "$got" "$what"
+}
+
+# wait_for_refused HOST PORT: until nothing listens on HOST:PORT any more.
+_refused() { [[ $(answer probe "$1" "$2") == "error: ECONNREFUSED" ]]; }
+wait_for_refused() { _poll "$1:$2 to refuse connections" "${3:-$WAIT_TIMEOUT}" _refused "$1" "$2"; }
+
+# no_listener PORT: true when the host has no TCP/UDP socket bound to PORT.
+no_listener() { [[ -z $(ss -Htuln "sport = :$1") ]]; }
+
+# start_server NAME ROOTLESSKIT FLAGS... -- SERVER_SPEC...: starts ROOTLESSKIT with FLAGS and
+# port_server.py SERVER_SPEC... as COMMAND (in the child's network namespace), waits until the
+# server is ready. Sets STATE, PARENT and SERVER_READY. Stop it with stop_server NAME.
+start_server() {
+  local name=$1 binary=$2 flags=()
+  shift 2
+  while [[ $1 != -- ]]; do
+    flags+=("$1")
+    shift
+  done
+  shift
+  STATE=$T/$name-state
+  SERVER_READY=$T/$name.ready
+  bg "$name" "$binary" --state-dir="$STATE" "${flags[@]}" python3 "$PORT_SERVER" "$SERVER_READY" "$@"
+  PARENT=$BG_PID
+  _poll "port_server.py of $name" "$WAIT_TIMEOUT" eval '[[ -e $SERVER_READY ]] || ! pid_alive $PARENT'
+  [[ -e $SERVER_READY ]] || fail "$name exited before its server was ready: $(cat "$T/$name.err")"
+  own_pid "$(<"$STATE/child_pid")"
+}
+
+# stop_server NAME: lets port_server.py exit; rootlesskit must exit 0.
+stop_server() {
+  touch "$T/$1.ready.stop"
+  bg_wait "$PARENT"
+  assert_eq 0 "$BG_RC" "exit code of $1; stderr: $(cat "$T/$1.err")"
+}
+
+# ctl ARGS...: our rootlessctl against $STATE/api.sock (sets OUT/ERR/RC).
+ctl() { run "$ROOTLESSCTL" --socket "$STATE/api.sock" "$@"; }
+
+# fd_count PID / rss_kib PID: the parent's open fds and resident memory.
+fd_count() { find "/proc/$1/fd" -mindepth 1 -maxdepth 1 2>/dev/null | wc -l; }
+rss_kib() { awk '$1 == "VmRSS:" { print $2 }' "/proc/$1/status"; }
+
+# leftovers: prints "PID EXE" for every rootlesskit or slirp4netns process that this test
+# started (it inherited this test's TMPDIR), whatever became of its parent.
+leftovers() {
+  local p exe
+  for p in $(pgrep -u "$(id -u)" -x 'rootlesskit|exe|slirp4netns'); do
+    exe=$(readlink "/proc/$p/exe" 2>/dev/null) || continue
+    [[ $exe == "$ROOTLESSKIT" || $exe == "$REF_ROOTLESSKIT" || $exe == */slirp4netns ]] || continue
+    tr '\0' '\n' <"/proc/$p/environ" 2>/dev/null | grep -qxF "TMPDIR=$TMPDIR" && echo "$p $exe"
+  done
+  return 0
+}
+# wait_for_no_leftovers WHAT: until no process of leftovers is alive.
+wait_for_no_leftovers() {
+  local deadline=$((SECONDS + ${2:-$WAIT_TIMEOUT}))
+  while [[ -n $(leftovers) ]]; do
+    ((SECONDS < deadline)) || fail "processes left $1: $(leftovers | tr '\n' ' ')"
+    sleep 0.02
+  done
+}
