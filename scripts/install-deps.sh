@@ -3,25 +3,32 @@
 # Run as root. Idempotent: apt-get skips what is already installed.
 set -euo pipefail
 
+# libcap-dev: for the port driver's privileged-port message (PkgConfig::LIBCAP in
+# cmake/Dependencies.cmake, linked only by the code that uses it).
 build_packages=(
   build-essential cmake ninja-build ccache pkg-config
-  libcli11-dev nlohmann-json3-dev libcpp-httplib-dev libspdlog-dev libfmt-dev
+  nlohmann-json3-dev libcpp-httplib-dev libspdlog-dev libfmt-dev
   libcap-dev libmnl-dev libgtest-dev libgmock-dev
 )
 # liblxc-common: the setuid lxc-user-nic for --net=lxc-user-nic.
 runtime_packages=(uidmap iproute2 util-linux slirp4netns socat passt vdeplug libvdeplug-slirp liblxc-common)
 # rootlesskit: Debian's 1.1.0, the reference the integration tests and bench/ compare against.
-# systemd: systemd-socket-activate; bsdutils: script; util-linux (above): unshare/setpriv/runuser.
-test_packages=(rootlesskit procps psmisc bsdutils curl jq hyperfine time
-  systemd python3 passwd kmod iperf3 iputils-ping
+# systemd: systemd-socket-activate; bsdutils: script; util-linux (above): unshare/setpriv/runuser;
+# procps: ps/pgrep; passwd: useradd; kmod: modprobe; clang-format-14: scripts/check-format.sh.
+test_packages=(rootlesskit procps bsdutils curl jq hyperfine
+  systemd python3 passwd kmod iperf3 iputils-ping clang-format-14
   dnsmasq-base) # dnsmasq-base: the DHCP server on the lxc-user-nic test bridge
+# scripts/tidy.sh only (clang-tidy-14 pulls in all of clang-14): installed by --tidy.
+tidy_packages=(clang-tidy-14)
 
-# No option: everything. --runtime-only: what the installed binaries need.
-# --build: what scripts/setup.sh needs to build and run them (no test tools).
+# No option: everything scripts/test.sh needs. --runtime-only: what the installed binaries need.
+# --build: what scripts/setup.sh needs to build and run them (no test tools). --tidy: clang-tidy.
 if [[ ${1:-} == --runtime-only ]]; then
   packages=("${runtime_packages[@]}")
 elif [[ ${1:-} == --build ]]; then
   packages=("${build_packages[@]}" "${runtime_packages[@]}")
+elif [[ ${1:-} == --tidy ]]; then
+  packages=("${tidy_packages[@]}")
 else
   packages=("${build_packages[@]}" "${runtime_packages[@]}" "${test_packages[@]}")
 fi

@@ -19,11 +19,12 @@ user=${SUDO_USER:-}
 echo "==> installing packages"
 "$REPO/scripts/install-deps.sh" --build
 
-# Build as the invoking user when the checkout is theirs, so build/ stays theirs too.
+# Build as the invoking user when the checkout is theirs, so build/ stays theirs too (and
+# what an older `sudo` build left there as root becomes theirs again).
 as_owner=()
-if [[ -n $user && $user != root && $(stat -c %U "$REPO") == "$user" ]] &&
-  [[ ! -e $BUILD || $(stat -c %U "$BUILD") == "$user" ]]; then
+if [[ -n $user && $user != root && $(stat -c %U "$REPO") == "$user" ]]; then
   as_owner=(runuser -u "$user" --)
+  give_back "$BUILD" "$user"
 fi
 echo "==> building (Release) in $BUILD"
 "${as_owner[@]}" cmake -S "$REPO" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DROOTLESSKIT_TESTS=OFF
@@ -31,6 +32,7 @@ echo "==> building (Release) in $BUILD"
 
 echo "==> installing to $PREFIX"
 cmake --install "$BUILD" --prefix "$PREFIX"
+((${#as_owner[@]} == 0)) || give_back "$BUILD" "$user" # install_manifest.txt
 
 echo "==> host configuration"
 if [[ -n $user && $user != root ]]; then

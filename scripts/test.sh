@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Builds everything and runs every test: README command 2 (`sudo ./scripts/test.sh`), and what
-# CI runs through .ci/run. As root it installs packages, prepares the unprivileged test user,
-# builds with ccache+Ninja, runs the unit tests, the unit tests again under ASan+UBSan, then the
-# integration tests as the test user. Ends with one line `N passed, N failed, N skipped`.
+# CI runs through .ci/run. As root it installs packages and prepares the unprivileged test user;
+# as the checkout's owner it runs the source checks (formatting, no SPEC citations), builds with
+# ccache+Ninja (warnings are errors), runs the unit tests, then the unit tests again under
+# ASan+UBSan; as the test user it runs the integration tests. Ends with a table of stage times
+# and one line `N passed, N failed, N skipped`.
 set -euo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 TEST_USER=rktest
-JOBS=${JOBS:-2}
+JOBS=${JOBS:-$(nproc)}
 COPY_ROOT=/var/tmp/rootlesskit-ci # used when $TEST_USER cannot read the checkout in place
 
 if (($(id -u) != 0)); then
@@ -17,72 +19,27 @@ if (($(id -u) != 0)); then
 fi
 source "$REPO/scripts/lib/host-setup.sh"
 source "$REPO/scripts/lib/lxc-test-net.sh"
+source "$REPO/scripts/lib/test-steps.sh"
 umask 022
-start=$SECONDS
-passed=0 failed=0 skipped=0
-
-step() { printf '\n==> %s (%ds)\n' "$*" $((SECONDS - start)); }
-
-# junit_attr NAME ATTRS: the numeric attribute NAME of a <testsuite ...> tag.
-junit_attr() { sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p" <<<"$2"; }
-
-# count_junit FILE: adds the results of one ctest --output-junit report to the totals.
-count_junit() {
-  local attrs tests failures skips disabled
-  attrs=$(sed -n '/<testsuite/,/>/p' "$1" | tr '\n\t' '  ' | sed 's/>.*//')
-  tests=$(junit_attr tests "$attrs") failures=$(junit_attr failures "$attrs")
-  skips=$(junit_attr skipped "$attrs") disabled=$(junit_attr disabled "$attrs")
-  failed=$((failed + ${failures:-0}))
-  skipped=$((skipped + ${skips:-0} + ${disabled:-0}))
-  passed=$((passed + ${tests:-0} - ${failures:-0} - ${skips:-0} - ${disabled:-0}))
-}
-
-# run_ctest BUILD_DIR LABEL [CTEST ARGS...]: runs one label's tests and counts them; a run that
-# produced no report (ctest itself broke) counts as one failure.
-run_ctest() {
-  local dir=$1 label=$2 report
-  shift 2
-  report=$dir/ctest-$label.xml
-  rm -f "$report"
-  ctest --test-dir "$dir" -L "$label" --output-on-failure --no-tests=error \
-    --output-junit "$report" "$@" || true
-  if [[ -s $report ]]; then
-    count_junit "$report"
-  else
-    echo "ctest -L $label in $dir produced no report" >&2
-    failed=$((failed + 1))
-  fi
-}
-
-# build BUILD_DIR TARGET... -- CMAKE ARGS...: configures and builds; a failure counts as one.
-build() {
-  local dir=$1 targets=()
-  shift
-  while [[ $1 != -- ]]; do
-    targets+=(--target "$1")
-    shift
-  done
-  shift
-  if cmake -S "$SRC" -B "$dir" -G Ninja "$@" >"$dir.configure.log" 2>&1 ||
-    { cat "$dir.configure.log"; false; }; then
-    if cmake --build "$dir" -j "$JOBS" "${targets[@]}"; then
-      return 0
-    fi
-  else
-    echo "cmake configure failed in $dir" >&2
-  fi
-  failed=$((failed + 1))
-  return 1
-}
 
 # The test user must reach the test scripts and binaries: build in the checkout when every
 # directory above it lets others in, else in a copy under $COPY_ROOT (CI may clone under /root).
+# In the checkout, everything is built as the checkout's owner, so that a user who ran
+# `sudo ./scripts/test.sh` in their own clone can still remove build/ themselves.
 choose_source_dir() {
-  if runuser -u "$TEST_USER" -- test -r "$REPO/CMakeLists.txt" -a -x "$REPO/tests/integration"; then
+  local owner copy_because=""
+  owner=$(stat -c %U "$REPO") # UNKNOWN when the owner's uid has no account here
+  if ! runuser -u "$TEST_USER" -- test -r "$REPO/CMakeLists.txt" -a -x "$REPO/tests/integration"; then
+    copy_because="$TEST_USER cannot read $REPO"
+  elif ! id "$owner" >/dev/null 2>&1; then
+    copy_because="the owner of $REPO has no account here"
+  fi
+  if [[ -z $copy_because ]]; then
     SRC=$REPO
     BUILD_ROOT=$REPO/build
+    BUILDER=$owner
   else
-    echo "$TEST_USER cannot read $REPO: building from a copy in $COPY_ROOT"
+    echo "$copy_because: building from a copy in $COPY_ROOT"
     # Same shape as a checkout (build/ inside the tree) so ccache's relative paths match.
     mkdir -p "$COPY_ROOT"
     chmod 0755 "$COPY_ROOT"
@@ -91,46 +48,70 @@ choose_source_dir() {
     tar -C "$REPO" --exclude=./build --exclude=./.git -cf - . | tar -C "$COPY_ROOT" -xf -
     SRC=$COPY_ROOT
     BUILD_ROOT=$COPY_ROOT/build
+    BUILDER=root
   fi
-  mkdir -p "$BUILD_ROOT"
+  if [[ $BUILDER != root ]]; then
+    AS_BUILDER=(runuser -u "$BUILDER" --)
+  fi
+  give_back_build_root # what an older run of this script left there as root
+  trap give_back_build_root EXIT
+  "${AS_BUILDER[@]}" mkdir -p "$BUILD_ROOT"
   chmod o+rx "$BUILD_ROOT"
   export CCACHE_BASEDIR=$SRC CCACHE_NOHASHDIR=true # cache hits across checkouts in other folders
 }
 
-step "installing packages"
+# give_back_build_root: what root made under the owner's build/ becomes the owner's.
+give_back_build_root() { give_back "$BUILD_ROOT" "$BUILDER"; }
+
+stage "installing packages"
 "$REPO/scripts/install-deps.sh"
 
-step "preparing the test user $TEST_USER"
+stage "preparing the test user $TEST_USER"
 ensure_user "$TEST_USER"
 ensure_subids "$TEST_USER"
 ensure_tun
 choose_source_dir
+echo "building in $BUILD_ROOT as $BUILDER"
 
-step "building (Release) in $BUILD_ROOT/test"
+# Each check counts as one test. They read the checkout itself (git ls-files/grep), which may
+# belong to another user than the one running them: safe.directory lets git read it.
+stage "checks: formatting, no SPEC citations"
+for check in check-format.sh check-no-spec-citations.sh; do
+  if "${AS_BUILDER[@]}" env GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=safe.directory GIT_CONFIG_VALUE_0="$REPO" \
+    "$REPO/scripts/$check"; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1))
+  fi
+done
+
+stage "build (Release)"
 main_ok=true
-mkdir -p "$BUILD_ROOT/test"
-build "$BUILD_ROOT/test" -- -DCMAKE_BUILD_TYPE=Release || main_ok=false
+build "$BUILD_ROOT/test" -- -DCMAKE_BUILD_TYPE=Release -DROOTLESSKIT_WERROR=ON || main_ok=false
 
 if $main_ok; then
-  step "unit tests"
-  run_ctest "$BUILD_ROOT/test" unit -j "$JOBS"
+  stage "unit tests"
+  run_ctest builder "$BUILD_ROOT/test" unit -j "$JOBS"
 fi
 
-step "unit tests under ASan+UBSan in $BUILD_ROOT/sanitize"
-mkdir -p "$BUILD_ROOT/sanitize"
-if build "$BUILD_ROOT/sanitize" unit_tests -- -DCMAKE_BUILD_TYPE=Debug -DROOTLESSKIT_SANITIZE=ON; then
+# Only the unit tests (and the library they link) are built with the sanitizers.
+stage "build (ASan+UBSan unit tests)"
+if build "$BUILD_ROOT/sanitize" unit_tests -- -DCMAKE_BUILD_TYPE=Debug -DROOTLESSKIT_SANITIZE=ON \
+  -DROOTLESSKIT_WERROR=ON; then
+  stage "unit tests under ASan+UBSan"
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
     UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-    run_ctest "$BUILD_ROOT/sanitize" unit -j "$JOBS"
+    run_ctest builder "$BUILD_ROOT/sanitize" unit -j "$JOBS"
 fi
 
 if $main_ok; then
-  step "integration tests as $TEST_USER"
+  stage "integration tests as $TEST_USER"
   lxc_test_net_up "$TEST_USER" # bridge + dnsmasq for --net=lxc-user-nic
-  trap lxc_test_net_down EXIT
-  run_ctest "$BUILD_ROOT/test" integration
+  trap 'lxc_test_net_down; give_back_build_root' EXIT
+  run_ctest root "$BUILD_ROOT/test" integration # root: each test switches to $TEST_USER
 fi
 
-step "done"
+stage ""
+print_stage_times
 echo "tests: $passed passed, $failed failed, $skipped skipped"
 ((failed == 0))

@@ -44,7 +44,9 @@ void replace_symlink_by_empty_file(const std::string& path) {
   write_file(path, "", 0644);
 }
 
-void bind(const std::string& source, const std::string& target) {
+// Not named bind(): with <functional> included, the call below would pick std::bind by argument-
+// dependent lookup (exact match for the string literal) and mount nothing.
+void bind_mount(const std::string& source, const std::string& target) {
   if (::mount(source.c_str(), target.c_str(), nullptr, MS_BIND, nullptr) != 0) {
     throw errno_error("failed to create bind mount " + target + " for " + source);
   }
@@ -78,8 +80,8 @@ void setup_etc_files(const EtcFiles& r) {
   } else {
     log::warn("{}", copy_up_warning);
   }
-  bind(resolv_conf, "/etc/resolv.conf");
-  bind(hosts, "/etc/hosts");
+  bind_mount(resolv_conf, "/etc/resolv.conf");
+  bind_mount(hosts, "/etc/hosts");
 }
 
 }  // namespace rootlesskit::child

@@ -6,8 +6,8 @@
 #include <chrono>
 #include <ctime>
 
+#include <spdlog/logger.h>
 #include <spdlog/sinks/stdout_sinks.h>
-#include <spdlog/spdlog.h>
 
 #include "common/strings.h"
 
@@ -30,8 +30,10 @@ State& state() {
 spdlog::logger& logger() {
   auto& s = state();
   if (!s.logger) {
-    // Unsynchronized stderr sink: lines are written whole, and no thread of ours logs concurrently
-    // at a rate where interleaving matters. No async thread: the child forks after logging.
+    // The synchronized (_mt) sink: the API server's thread (src/api/http/unix_server.cc) logs
+    // too, and the sink's mutex keeps its lines from interleaving with the main thread's. Each
+    // line is flushed as it is written (a process may exec or _exit right after). No async
+    // logger: its thread would not exist in the processes we fork.
     s.logger = std::make_shared<spdlog::logger>("rootlesskit", std::make_shared<spdlog::sinks::stderr_sink_mt>());
     s.logger->set_pattern("%v");
     s.logger->set_level(spdlog::level::trace);
@@ -45,8 +47,8 @@ bool needs_quoting(std::string_view s) {
     return true;
   }
   for (char c : s) {
-    bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                 c == '-' || c == '.' || c == '_' || c == '/' || c == '@' || c == '^' || c == '+';
+    bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
+                 c == '_' || c == '/' || c == '@' || c == '^' || c == '+';
     if (!plain) {
       return true;
     }
@@ -109,13 +111,10 @@ void write(Level level, std::string_view message) {
     auto secs = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - s.start);
     logger().info("\x1b[{}m{}\x1b[0m[{:04d}] {:<44} ", st.color, st.tty_text, secs.count(), msg);
   } else {
-    logger().info("time=\"{}\" level={} msg={}", rfc3339_now(), st.text,
-                  needs_quoting(msg) ? go_quote(msg) : msg);
+    logger().info("time=\"{}\" level={} msg={}", rfc3339_now(), st.text, needs_quoting(msg) ? go_quote(msg) : msg);
   }
 }
 
-void fatal_line(std::string_view message) {
-  logger().info("[rootlesskit:{}] error: {}", state().role, message);
-}
+void fatal_line(std::string_view message) { logger().info("[rootlesskit:{}] error: {}", state().role, message); }
 
 }  // namespace rootlesskit::log

@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <iterator>
+#include <utility>
 
 #include "common/error.h"
 #include "common/fs.h"
@@ -18,15 +19,20 @@
 namespace rootlesskit::subid {
 namespace {
 
-std::string describe(const Range& range) {
-  return std::to_string(range.start) + ":" + std::to_string(range.count);
-}
+std::string describe(const Range& range) { return std::to_string(range.start) + ":" + std::to_string(range.count); }
 
 // Go's %v of []SubIDRange, for the debug lines upstream prints: "[{165536 65536}]".
 std::string describe_go(const std::vector<Range>& ranges) {
   std::vector<std::string> items;
   for (const auto& r : ranges) {
-    items.push_back("{" + std::to_string(r.start) + " " + std::to_string(r.count) + "}");
+    // Appended piece by piece: GCC 12 warns (-Wrestrict, a false positive, GCC PR 105329)
+    // about `"literal" + std::string&&`.
+    std::string item = "{";
+    item += std::to_string(r.start);
+    item += ' ';
+    item += std::to_string(r.count);
+    item += '}';
+    items.push_back(std::move(item));
   }
   return go_slice(items);
 }
@@ -35,8 +41,7 @@ uint64_t end_of(const Range& range) { return uint64_t{range.start} + range.count
 
 std::vector<Range> without_empty(const std::vector<Range>& ranges) {
   std::vector<Range> out;
-  std::copy_if(ranges.begin(), ranges.end(), std::back_inserter(out),
-               [](const Range& r) { return r.count > 0; });
+  std::copy_if(ranges.begin(), ranges.end(), std::back_inserter(out), [](const Range& r) { return r.count > 0; });
   return out;
 }
 
@@ -55,14 +60,9 @@ bool getsubids_would_read_files(const StaticPaths& paths) {
 IdRanges lookup_raw(Source source, const User& user, const StaticPaths& paths, Source* used) {
   *used = source;
   switch (source) {
-    case Source::static_:
-      log::debug("subid-source: using the static source");
-      return lookup_static(user, paths);
-    case Source::dynamic:
-      log::debug("subid-source: using the dynamic source");
-      return lookup_dynamic(user);
-    case Source::auto_:
-      break;
+    case Source::static_: log::debug("subid-source: using the static source"); return lookup_static(user, paths);
+    case Source::dynamic: log::debug("subid-source: using the dynamic source"); return lookup_dynamic(user);
+    case Source::auto_: break;
   }
   if (getsubids_would_read_files(paths)) {
     // Same answer as the four getsubids runs, without ~10 ms of exec'ing them.
@@ -175,8 +175,8 @@ void check_ranges(const std::vector<Range>& ranges, std::string_view file, uint3
     for (size_t j = i + 1; j < ranges.size(); ++j) {
       const Range& b = ranges[j];
       if (a.start < end_of(b) && b.start < end_of(a)) {
-        throw Error("subordinate ID ranges " + describe(a) + " and " + describe(b) + where + " overlap" +
-                    why + "remove one of the two lines (as root) from " + std::string(file));
+        throw Error("subordinate ID ranges " + describe(a) + " and " + describe(b) + where + " overlap" + why +
+                    "remove one of the two lines (as root) from " + std::string(file));
       }
     }
   }

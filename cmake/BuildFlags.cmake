@@ -1,0 +1,41 @@
+# Compiler and linker settings that are not warnings: ccache, the sanitizer build, precompiled
+# headers and the link options that keep rootlesskit's exec cheap.
+
+find_program(CCACHE_PROGRAM ccache)
+if(CCACHE_PROGRAM)
+  # ccache caches compiles that use a precompiled header only with pch_defines,time_macros (its
+  # manual, "Precompiled headers"); the include_file_* ones let it cache the files compiled
+  # right after the header was precompiled (it distrusts files changed less than a second ago).
+  set(CMAKE_C_COMPILER_LAUNCHER ${CCACHE_PROGRAM})
+  set(CMAKE_CXX_COMPILER_LAUNCHER
+    ${CMAKE_COMMAND} -E env CCACHE_SLOPPINESS=pch_defines,time_macros,include_file_mtime,include_file_ctime
+    ${CCACHE_PROGRAM})
+endif()
+
+# ASan+UBSan for everything (scripts/test.sh builds only unit_tests this way). -O0 -g1: at -O1
+# UBSan's checks make GCC 12 three times slower on our largest files; -g1 keeps file:line in
+# the reports. Replaces the build type's optimization flags.
+add_library(rootlesskit_sanitize INTERFACE)
+if(ROOTLESSKIT_SANITIZE)
+  target_compile_options(rootlesskit_sanitize INTERFACE
+    -O0 -g1 -fsanitize=address,undefined -fno-omit-frame-pointer)
+  target_link_options(rootlesskit_sanitize INTERFACE -fsanitize=address,undefined)
+endif()
+
+# Every program loads only the shared libraries it calls into (--as-needed), with the linker's
+# optimized hash tables (-O1).
+add_link_options(-Wl,--as-needed -Wl,-O1)
+
+# rootlesskit_fast_start(TARGET): rootlesskit runs twice per start (the parent, then the child
+# execs it again), so loading and relocating shared libraries is paid twice: libstdc++ and libgcc
+# are linked in statically (only libc and libmnl are loaded). Not for programs that also load a
+# C++ shared library (rootlessctl: libcpp-httplib.so), which must share one libstdc++ with it.
+function(rootlesskit_fast_start target)
+  if(NOT ROOTLESSKIT_SANITIZE)
+    target_link_options(${target} PRIVATE -static-libstdc++ -static-libgcc)
+  endif()
+endfunction()
+
+# Headers that cost the most to parse again in every file, precompiled once per target.
+set(ROOTLESSKIT_PCH_STD <algorithm> <cerrno> <cstdint> <cstring> <functional> <memory>
+  <optional> <string> <string_view> <utility> <vector>)
