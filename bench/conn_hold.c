@@ -113,12 +113,12 @@ _Noreturn static void hold(struct sockaddr_in sa, int count) {
   printf("held %d\n", count);
   fflush(stdout);
   for (;;) {
-    pause(); // the connections stay open until the benchmark kills this process
+    pause();  // the connections stay open until the benchmark kills this process
   }
 }
 
 int main(int argc, char** argv) {
-  signal(SIGPIPE, SIG_IGN); // a peer that went away is an EPIPE to handle, not a reason to die
+  signal(SIGPIPE, SIG_IGN);  // a peer that went away is an EPIPE to handle, not a reason to die
   if (argc == 4 && strcmp(argv[1], "serve") == 0) {
     serve(parse_addr(argv[2], argv[3]));
   }

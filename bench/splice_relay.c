@@ -54,7 +54,7 @@ static void* pump(void* arg) {
   if (pipe2(p, O_CLOEXEC) < 0) {
     die("pipe2");
   }
-  (void)fcntl(p[1], F_SETPIPE_SZ, PIPE_SIZE); // best effort: fs.pipe-max-size may be lower
+  (void)fcntl(p[1], F_SETPIPE_SZ, PIPE_SIZE);  // best effort: fs.pipe-max-size may be lower
   for (;;) {
     ssize_t in = splice(flow->from, NULL, p[1], NULL, CHUNK, SPLICE_F_MOVE | SPLICE_F_MORE);
     if (in < 0 && errno == EINTR) {
@@ -121,7 +121,7 @@ int main(int argc, char** argv) {
     fprintf(stderr, "usage: splice_relay LISTEN_ADDR LISTEN_PORT TARGET_ADDR TARGET_PORT\n");
     return 2;
   }
-  signal(SIGPIPE, SIG_IGN); // a peer that went away is an EPIPE to handle, not a reason to die
+  signal(SIGPIPE, SIG_IGN);  // a peer that went away is an EPIPE to handle, not a reason to die
   struct sockaddr_in local = parse_addr(argv[1], argv[2]);
   g_target = parse_addr(argv[3], argv[4]);
   int lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);

@@ -95,7 +95,7 @@ static void accept_all(int ep, int lfd, volatile uint64_t* accepted) {
 }
 
 static void finish(struct Conn* c) {
-  close(c->fd); // also removes it from the epoll set
+  close(c->fd);  // also removes it from the epoll set
   free(c);
 }
 
@@ -107,10 +107,10 @@ static void serve(struct Conn* c) {
       continue;
     }
     if (n < 0 && errno == EAGAIN) {
-      return; // more of the head to come
+      return;  // more of the head to come
     }
     if (n <= 0) {
-      finish(c); // peer gone before a full head, or an error
+      finish(c);  // peer gone before a full head, or an error
       return;
     }
     c->len += (size_t)n;
@@ -124,7 +124,7 @@ static void serve(struct Conn* c) {
       return;
     }
     if (c->len == HEAD_MAX - 1) {
-      finish(c); // head too large for this benchmark server
+      finish(c);  // head too large for this benchmark server
       return;
     }
   }
@@ -135,7 +135,7 @@ int main(int argc, char** argv) {
     fprintf(stderr, "usage: tiny_http ADDR PORT [COUNTER_FILE]\n");
     return 2;
   }
-  signal(SIGPIPE, SIG_IGN); // a peer that went away is an EPIPE to handle, not a reason to die
+  signal(SIGPIPE, SIG_IGN);  // a peer that went away is an EPIPE to handle, not a reason to die
   volatile uint64_t* accepted = map_counter(argc == 4 ? argv[3] : NULL);
   int lfd = listen_on(argv[1], argv[2]);
   int ep = epoll_create1(EPOLL_CLOEXEC);

@@ -11,8 +11,7 @@ namespace rootlesskit {
 
 class Error : public std::runtime_error {
  public:
-  explicit Error(const std::string& message, int exit_code = 1)
-      : std::runtime_error(message), m_exit_code(exit_code) {}
+  explicit Error(const std::string& message, int exit_code = 1) : std::runtime_error(message), m_exit_code(exit_code) {}
 
   // The process exit code this error maps to (1 unless a child's status is passed through).
   int exit_code() const { return m_exit_code; }

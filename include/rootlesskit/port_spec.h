@@ -15,7 +15,7 @@ struct Spec {
   std::string parent_ip;  // empty = all addresses
   int parent_port = 0;
   int child_port = 0;
-  std::string child_ip;   // empty = the driver's default
+  std::string child_ip;  // empty = the driver's default
 
   bool operator==(const Spec&) const = default;
 };

@@ -60,8 +60,7 @@ Error status_error(const HttpAnswer& answer) {
 
 class Client::Http {
  public:
-  explicit Http(std::string socket_path)
-      : m_socket_path(std::move(socket_path)), m_client(m_socket_path, 80) {
+  explicit Http(std::string socket_path) : m_socket_path(std::move(socket_path)), m_client(m_socket_path, 80) {
     m_client.set_address_family(AF_UNIX);  // the "host" is then the socket path
     m_client.set_keep_alive(false);
     // Go's client sends the URL's host; Go's server refuses a socket path ("malformed Host").
@@ -97,18 +96,14 @@ class Client::Http {
   }
 
  private:
-  std::string dial_error(int err) const {
-    return "dial unix " + m_socket_path + ": connect: " + errno_text(err);
-  }
+  std::string dial_error(int err) const { return "dial unix " + m_socket_path + ": connect: " + errno_text(err); }
 
-  std::string transport_error(httplib::Error error, int err, bool timed_out,
-                              std::chrono::milliseconds timeout) const {
+  std::string transport_error(httplib::Error error, int err, bool timed_out, std::chrono::milliseconds timeout) const {
     if (error == httplib::Error::Connection && err != 0) {
       return dial_error(err);
     }
     if ((error == httplib::Error::Read || error == httplib::Error::Write) && timed_out) {
-      return "the API server at " + m_socket_path + " did not answer within " +
-             seconds_text(timeout);
+      return "the API server at " + m_socket_path + " did not answer within " + seconds_text(timeout);
     }
     if (error == httplib::Error::Read) {
       return "EOF";  // the server closed the connection without an answer
@@ -140,21 +135,16 @@ Client::~Client() = default;
 
 void Client::set_timeouts(Timeouts timeouts) { m_timeouts = timeouts; }
 
-Info Client::info() {
-  return info_from_json(m_http->send("GET", "/v1/info", "", m_timeouts.request).body);
-}
+Info Client::info() { return info_from_json(m_http->send("GET", "/v1/info", "", m_timeouts.request).body); }
 
 PortStatus Client::add_port(const PortSpec& spec) {
-  return port_status_from_json(
-      m_http->send("POST", "/v1/ports", to_json(spec), m_timeouts.add_port).body);
+  return port_status_from_json(m_http->send("POST", "/v1/ports", to_json(spec), m_timeouts.add_port).body);
 }
 
 std::vector<PortStatus> Client::list_ports() {
   return port_statuses_from_json(m_http->send("GET", "/v1/ports", "", m_timeouts.request).body);
 }
 
-void Client::remove_port(int id) {
-  m_http->send("DELETE", "/v1/ports/" + std::to_string(id), "", m_timeouts.request);
-}
+void Client::remove_port(int id) { m_http->send("DELETE", "/v1/ports/" + std::to_string(id), "", m_timeouts.request); }
 
 }  // namespace rootlesskit::api

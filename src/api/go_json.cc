@@ -62,11 +62,23 @@ std::string indent(std::string_view compact, std::string_view indent) {
     }
     bool was_opened = std::exchange(opened, false);
     switch (c) {
-      case '"': in_string = true; out += c; break;
-      case '{': case '[': ++level; opened = true; out += c; break;
-      case ',': out += c; newline(); break;
+      case '"':
+        in_string = true;
+        out += c;
+        break;
+      case '{':
+      case '[':
+        ++level;
+        opened = true;
+        out += c;
+        break;
+      case ',':
+        out += c;
+        newline();
+        break;
       case ':': out += ": "; break;
-      case '}': case ']':
+      case '}':
+      case ']':
         --level;
         if (!was_opened) {
           newline();

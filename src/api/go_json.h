@@ -47,5 +47,4 @@ std::string quote(std::string_view s);
 // objects and arrays stay `{}` / `[]`. `compact` must be valid compact JSON.
 std::string indent(std::string_view compact, std::string_view indent);
 
-
 }  // namespace rootlesskit::api::gojson

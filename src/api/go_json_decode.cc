@@ -171,9 +171,9 @@ Value parse(std::string_view input, bool decoder) {
   const char* begin = in.text.data();
   const char* end = begin + in.text.size();
   // json.Decoder stops after the first value (strict = false); json.Unmarshal wants nothing after.
-  bool ok = nlohmann::json::sax_parse(TrackedIterator(begin, builder.read_to()),
-                                      TrackedIterator(end, builder.read_to()), &builder,
-                                      nlohmann::json::input_format_t::json, !decoder);
+  bool ok =
+      nlohmann::json::sax_parse(TrackedIterator(begin, builder.read_to()), TrackedIterator(end, builder.read_to()),
+                                &builder, nlohmann::json::input_format_t::json, !decoder);
   if (!ok) {
     throw_syntax_error(in, builder.state(), decoder);
   }

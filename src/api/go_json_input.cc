@@ -41,8 +41,7 @@ size_t copy_escape(std::string_view in, size_t i, std::string& out) {
     out.append(in.substr(i, 2));
     return i + 2;
   }
-  bool paired = is_high_surrogate(unit) && in.substr(i + 6, 2) == "\\u" &&
-                is_low_surrogate(hex4_at(in, i + 8));
+  bool paired = is_high_surrogate(unit) && in.substr(i + 6, 2) == "\\u" && is_low_surrogate(hex4_at(in, i + 8));
   if (paired) {
     out.append(in.substr(i, 12));
     return i + 12;
@@ -57,8 +56,8 @@ void note_rewrite(PreparedInput& p, size_t length, size_t from, size_t from_leng
   size_t at = p.text.size() - length;
   if (!p.rewrites.empty()) {
     Rewrite& last = p.rewrites.back();
-    if (last.at + last.length == at && last.from + last.from_length == from &&
-        last.length == 3 * last.from_length && length == 3 * from_length) {
+    if (last.at + last.length == at && last.from + last.from_length == from && last.length == 3 * last.from_length &&
+        length == 3 * from_length) {
       last.length += length;
       last.from_length += from_length;
       return;
@@ -159,8 +158,8 @@ size_t copy_number(std::string_view in, size_t i, PreparedInput& out) {
 }  // namespace
 
 char PreparedInput::input_byte(size_t pos) const {
-  auto after = std::upper_bound(rewrites.begin(), rewrites.end(), pos,
-                                [](size_t p, const Rewrite& r) { return p < r.at; });
+  auto after =
+      std::upper_bound(rewrites.begin(), rewrites.end(), pos, [](size_t p, const Rewrite& r) { return p < r.at; });
   if (after == rewrites.begin()) {
     return input[pos];
   }
@@ -172,8 +171,8 @@ char PreparedInput::input_byte(size_t pos) const {
 }
 
 std::string_view PreparedInput::big_number_at(size_t pos) const {
-  auto it = std::lower_bound(rewrites.begin(), rewrites.end(), pos,
-                             [](const Rewrite& r, size_t p) { return r.at < p; });
+  auto it =
+      std::lower_bound(rewrites.begin(), rewrites.end(), pos, [](const Rewrite& r, size_t p) { return r.at < p; });
   if (it == rewrites.end() || it->at != pos || it->length != it->from_length) {
     return {};
   }

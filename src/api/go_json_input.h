@@ -29,7 +29,7 @@ struct PreparedInput {
   // - one space is appended, so the lexer always reads one byte past a number and past the end of
   //   the input (json.Unmarshal ends its input with a space too).
   std::string text;
-  size_t eof = 0;  // index of that appended space: where the input ended
+  size_t eof = 0;                 // index of that appended space: where the input ended
   std::vector<Rewrite> rewrites;  // by `at`; surrogate escapes keep their length and are not listed
 
   // The input byte that text[pos] stands for (an error names the byte the caller sent).

@@ -61,8 +61,7 @@ const char* context_of(Expect e) {
 // Whether a token starting with `c` may come next (the token itself may still be malformed).
 bool starts_allowed_token(Expect e, char c) {
   auto value_start = [c] {
-    return c == '{' || c == '[' || c == '"' || c == '-' || is_ascii_digit(c) || c == 't' ||
-           c == 'f' || c == 'n';
+    return c == '{' || c == '[' || c == '"' || c == '-' || is_ascii_digit(c) || c == 't' || c == 'f' || c == 'n';
   };
   switch (e) {
     case Expect::value: return value_start();
@@ -125,12 +124,10 @@ std::string token_context(std::string_view text, size_t start, size_t at) {
   if (at == start + 1) {
     return "in numeric literal";
   }
-  return text[at - 1] == '.' ? "after decimal point in numeric literal"
-                             : "in exponent of numeric literal";
+  return text[at - 1] == '.' ? "after decimal point in numeric literal" : "in exponent of numeric literal";
 }
 
-[[noreturn]] void throw_token_error(const PreparedInput& in, size_t start, size_t at,
-                                    bool decoder) {
+[[noreturn]] void throw_token_error(const PreparedInput& in, size_t start, size_t at, bool decoder) {
   std::string context = token_context(in.text, start, at);
   if (at < in.eof) {
     throw syntax_error(in.input_byte(at), context);
@@ -164,8 +161,8 @@ void throw_syntax_error(const PreparedInput& in, const ParseState& state, bool d
   Expect expect = expect_after(state);
   size_t pos = skip_space(text, state.last_end);
   // Step over a comma or colon that nlohmann accepted without an event.
-  if (pos < eof && ((expect == Expect::colon && text[pos] == ':') ||
-                    (expect == Expect::element_end && text[pos] == ','))) {
+  if (pos < eof &&
+      ((expect == Expect::colon && text[pos] == ':') || (expect == Expect::element_end && text[pos] == ','))) {
     expect = Expect::value;
     pos = skip_space(text, pos + 1);
   } else if (pos < eof && expect == Expect::pair_end && text[pos] == ',') {

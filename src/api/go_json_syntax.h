@@ -16,11 +16,11 @@ namespace rootlesskit::api::gojson {
 // mapping steps over them itself.
 struct ParseState {
   enum class Event { none, open, key, value };
-  Event last = Event::none;   // the last event: a container opened, a key, a value (or a close)
-  size_t last_end = 0;        // offset just past the token of that event
-  std::vector<bool> open;     // the open containers, innermost last; true = object
+  Event last = Event::none;  // the last event: a container opened, a key, a value (or a close)
+  size_t last_end = 0;       // offset just past the token of that event
+  std::vector<bool> open;    // the open containers, innermost last; true = object
   bool depth_exceeded = false;
-  size_t error_at = 0;        // offset of the byte the lexer failed on (after a parse error)
+  size_t error_at = 0;  // offset of the byte the lexer failed on (after a parse error)
 };
 
 // Go's SyntaxError text: "invalid character 'x' <context>".

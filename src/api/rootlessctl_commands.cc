@@ -14,9 +14,7 @@
 namespace rootlesskit::api {
 namespace {
 
-Client connect(const std::string& socket_flag) {
-  return Client::open(resolve_socket_path(socket_flag));
-}
+Client connect(const std::string& socket_flag) { return Client::open(resolve_socket_path(socket_flag)); }
 
 void print_line(std::ostream& out, const std::string& line) { out << line << '\n' << std::flush; }
 
@@ -39,8 +37,8 @@ void list_ports_command(const std::string& socket_flag, bool json, std::ostream&
   }
 }
 
-void add_ports_command(const std::vector<std::string>& args, bool json,
-                       const std::string& socket_flag, std::ostream& out) {
+void add_ports_command(const std::vector<std::string>& args, bool json, const std::string& socket_flag,
+                       std::ostream& out) {
   if (args.empty()) {
     throw Error("no port specified");
   }
@@ -55,8 +53,7 @@ void add_ports_command(const std::vector<std::string>& args, bool json,
   }
 }
 
-void remove_ports_command(const std::vector<std::string>& args, const std::string& socket_flag,
-                          std::ostream& out) {
+void remove_ports_command(const std::vector<std::string>& args, const std::string& socket_flag, std::ostream& out) {
   if (args.empty()) {
     throw Error("no ID specified");
   }
@@ -89,8 +86,8 @@ std::string resolve_socket_path(const std::string& socket_flag) {
   return clean_path(std::string(state_dir) + "/api.sock");  // Go's filepath.Join
 }
 
-void run_rootlessctl_command(const std::string& subcommand, const std::vector<std::string>& args,
-                             bool json, const std::string& socket_flag, std::ostream& out) {
+void run_rootlessctl_command(const std::string& subcommand, const std::vector<std::string>& args, bool json,
+                             const std::string& socket_flag, std::ostream& out) {
   if (subcommand == "info") {
     info_command(socket_flag, json, out);
   } else if (subcommand == "list-ports") {
@@ -131,8 +128,8 @@ std::string format_ports_table(const std::vector<PortStatus>& ports) {
   std::string text = "ID\tPROTO\tPARENTIP\tPARENTPORT\tCHILDIP\tCHILDPORT\t\n";
   for (const auto& p : ports) {
     text += std::to_string(p.id) + "\t" + p.spec.proto + "\t" + p.spec.parent_ip + "\t" +
-            std::to_string(p.spec.parent_port) + "\t" + p.spec.child_ip + "\t" +
-            std::to_string(p.spec.child_port) + "\t\n";
+            std::to_string(p.spec.parent_port) + "\t" + p.spec.child_ip + "\t" + std::to_string(p.spec.child_port) +
+            "\t\n";
   }
   return tabwrite(text, 4, 8, 4, ' ');
 }

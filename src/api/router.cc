@@ -6,8 +6,8 @@
 #include <algorithm>
 #include <limits>
 
-#include "common/strings.h"
 #include "common/error.h"
+#include "common/strings.h"
 
 namespace rootlesskit::api {
 namespace {
@@ -21,13 +21,9 @@ HttpReply json_reply(int status, std::string body) {
 // Upstream sends `{"message":...}\n`; it labels it text/plain only because it sets the header
 // too late (upstream pkg/httputil/httputil.go, WriteError), so we say application/json. Clients
 // only read the body.
-HttpReply error_reply(int status, std::string_view message) {
-  return json_reply(status, error_body(message));
-}
+HttpReply error_reply(int status, std::string_view message) { return json_reply(status, error_body(message)); }
 
-HttpReply not_found() {
-  return HttpReply{404, "text/plain; charset=utf-8", "404 page not found\n", true};
-}
+HttpReply not_found() { return HttpReply{404, "text/plain; charset=utf-8", "404 page not found\n", true}; }
 
 HttpReply method_not_allowed() { return HttpReply{405, "", "", false}; }
 
@@ -72,8 +68,7 @@ HttpReply Router::get_ports() {
   try {
     std::vector<PortStatus> ports = m_ports->list_ports();
     // Upstream's order is random (a Go map); sorted is friendlier and compatible.
-    std::sort(ports.begin(), ports.end(),
-              [](const PortStatus& a, const PortStatus& b) { return a.id < b.id; });
+    std::sort(ports.begin(), ports.end(), [](const PortStatus& a, const PortStatus& b) { return a.id < b.id; });
     return json_reply(200, to_json(ports));
   } catch (const std::exception& e) {
     return error_reply(500, e.what());

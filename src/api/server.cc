@@ -16,7 +16,8 @@ namespace rootlesskit::api {
 
 Server::Server(EventLoop& loop, Router::InfoFunc info, PortManager* ports, http::ServerLimits limits)
     : m_router(std::move(info), ports),
-      m_http(loop, [this](const http::Request& r) { return handle(r); }, limits) {}
+      m_http(
+          loop, [this](const http::Request& r) { return handle(r); }, limits) {}
 
 Server::~Server() { stop(); }
 
@@ -38,8 +39,8 @@ http::Response Server::handle(const http::Request& request) {
 
 void check_unix_socket_path(const std::string& path) {
   if (path.size() > max_unix_socket_path) {
-    throw Error("unix socket path is too long (" + std::to_string(path.size()) +
-                " bytes, at most " + std::to_string(max_unix_socket_path) + "): " + path);
+    throw Error("unix socket path is too long (" + std::to_string(path.size()) + " bytes, at most " +
+                std::to_string(max_unix_socket_path) + "): " + path);
   }
 }
 

@@ -18,21 +18,13 @@ class ObjectWriter {
     m_out += json;
     return *this;
   }
-  ObjectWriter& str(std::string_view key, std::string_view value) {
-    return raw(key, gojson::quote(value));
-  }
+  ObjectWriter& str(std::string_view key, std::string_view value) { return raw(key, gojson::quote(value)); }
   ObjectWriter& str_omitempty(std::string_view key, std::string_view value) {
     return value.empty() ? *this : str(key, value);
   }
-  ObjectWriter& num(std::string_view key, long long value) {
-    return raw(key, std::to_string(value));
-  }
-  ObjectWriter& num_omitempty(std::string_view key, long long value) {
-    return value == 0 ? *this : num(key, value);
-  }
-  ObjectWriter& true_omitempty(std::string_view key, bool value) {
-    return value ? raw(key, "true") : *this;
-  }
+  ObjectWriter& num(std::string_view key, long long value) { return raw(key, std::to_string(value)); }
+  ObjectWriter& num_omitempty(std::string_view key, long long value) { return value == 0 ? *this : num(key, value); }
+  ObjectWriter& true_omitempty(std::string_view key, bool value) { return value ? raw(key, "true") : *this; }
   std::string done() { return m_out + "}"; }
 
  private:
@@ -62,9 +54,7 @@ std::string to_json(const NetworkDriverInfo& info) {
   if (!info.dns.empty()) {
     w.raw("dns", string_array(info.dns));
   }
-  return w.str_omitempty("childIP", info.child_ip)
-      .true_omitempty("dynamicChildIP", info.dynamic_child_ip)
-      .done();
+  return w.str_omitempty("childIP", info.child_ip).true_omitempty("dynamicChildIP", info.dynamic_child_ip).done();
 }
 
 std::string to_json(const PortDriverInfo& info) {
@@ -117,9 +107,7 @@ std::string to_json(const std::vector<PortStatus>& statuses) {
   return out;
 }
 
-std::string error_body(std::string_view message) {
-  return ObjectWriter().str("message", message).done() + "\n";
-}
+std::string error_body(std::string_view message) { return ObjectWriter().str("message", message).done() + "\n"; }
 
 std::string indent_json(std::string_view compact) { return gojson::indent(compact, "    "); }
 

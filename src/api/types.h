@@ -15,10 +15,10 @@
 namespace rootlesskit::api {
 
 struct NetworkDriverInfo {
-  std::string driver;            // "driver", always
-  std::vector<std::string> dns;  // "dns", omitempty
-  std::string child_ip;          // "childIP", omitempty (API 1.1.1)
-  bool dynamic_child_ip = false; // "dynamicChildIP", omitempty (API 1.1.1)
+  std::string driver;             // "driver", always
+  std::vector<std::string> dns;   // "dns", omitempty
+  std::string child_ip;           // "childIP", omitempty (API 1.1.1)
+  bool dynamic_child_ip = false;  // "dynamicChildIP", omitempty (API 1.1.1)
 };
 
 // "driver", always; "protos", always (empty encodes as null, like a Go nil slice);
@@ -27,11 +27,11 @@ using PortDriverInfo = port::DriverInfo;
 
 struct Info {
   std::string api_version = rootlesskit::api_version;  // "apiVersion": of the REST API, not ours
-  std::string version;                    // "version": implementation version
-  std::string state_dir;                  // "stateDir"
-  int child_pid = 0;                      // "childPID"
-  std::optional<NetworkDriverInfo> network_driver;  // absent for --net=host
-  std::optional<PortDriverInfo> port_driver;        // absent for none/implicit
+  std::string version;                                 // "version": implementation version
+  std::string state_dir;                               // "stateDir"
+  int child_pid = 0;                                   // "childPID"
+  std::optional<NetworkDriverInfo> network_driver;     // absent for --net=host
+  std::optional<PortDriverInfo> port_driver;           // absent for none/implicit
 };
 
 // upstream port.Spec and port.Status. Every Spec field is omitempty.

@@ -92,8 +92,7 @@ class Binder {
     }
   }
 
-  void strings(const Value& v, std::vector<std::string>& out, std::string_view go_type,
-               std::string_view elem_type) {
+  void strings(const Value& v, std::vector<std::string>& out, std::string_view go_type, std::string_view elem_type) {
     if (v.kind == Kind::array) {
       out.assign(v.items.size(), std::string());
       for (size_t i = 0; i < v.items.size(); ++i) {
@@ -186,8 +185,8 @@ void bind_status(Binder& b, const Value& v, PortStatus& status) {
 }
 
 void bind_network_driver(Binder& b, const Value& v, NetworkDriverInfo& info) {
-  b.object(v, "NetworkDriverInfo", "api.NetworkDriverInfo",
-           {"driver", "dns", "childIP", "dynamicChildIP"}, [&](int i, const Value& f) {
+  b.object(v, "NetworkDriverInfo", "api.NetworkDriverInfo", {"driver", "dns", "childIP", "dynamicChildIP"},
+           [&](int i, const Value& f) {
              switch (i) {
                case 0: b.str(f, info.driver); break;
                case 1: b.strings(f, info.dns, "[]net.IP", "net.IP"); break;
@@ -198,8 +197,8 @@ void bind_network_driver(Binder& b, const Value& v, NetworkDriverInfo& info) {
 }
 
 void bind_port_driver(Binder& b, const Value& v, PortDriverInfo& info) {
-  b.object(v, "PortDriverInfo", "api.PortDriverInfo",
-           {"driver", "protos", "disallowLoopbackChildIP"}, [&](int i, const Value& f) {
+  b.object(v, "PortDriverInfo", "api.PortDriverInfo", {"driver", "protos", "disallowLoopbackChildIP"},
+           [&](int i, const Value& f) {
              switch (i) {
                case 0: b.str(f, info.driver); break;
                case 1: b.strings(f, info.protos, "[]string", "string"); break;
@@ -261,8 +260,7 @@ Info info_from_json(std::string_view json) {
   Binder b;
   Info info;
   info.api_version.clear();
-  b.object(v, "Info", "api.Info",
-           {"apiVersion", "version", "stateDir", "childPID", "networkDriver", "portDriver"},
+  b.object(v, "Info", "api.Info", {"apiVersion", "version", "stateDir", "childPID", "networkDriver", "portDriver"},
            [&](int i, const Value& f) {
              switch (i) {
                case 0: b.str(f, info.api_version); break;
@@ -270,12 +268,10 @@ Info info_from_json(std::string_view json) {
                case 2: b.str(f, info.state_dir); break;
                case 3: b.integer(f, info.child_pid); break;
                case 4:
-                 bind_optional(f, info.network_driver,
-                               [&](const Value& x, auto& o) { bind_network_driver(b, x, o); });
+                 bind_optional(f, info.network_driver, [&](const Value& x, auto& o) { bind_network_driver(b, x, o); });
                  break;
                default:
-                 bind_optional(f, info.port_driver,
-                               [&](const Value& x, auto& o) { bind_port_driver(b, x, o); });
+                 bind_optional(f, info.port_driver, [&](const Value& x, auto& o) { bind_port_driver(b, x, o); });
                  break;
              }
            });
@@ -288,8 +284,7 @@ std::optional<std::string> error_message_from_json(std::string_view body) {
     Value v = gojson::unmarshal(body);
     Binder b;
     std::string message;
-    b.object(v, "ErrorJSON", "httputil.ErrorJSON", {"message"},
-             [&](int, const Value& f) { b.str(f, message); });
+    b.object(v, "ErrorJSON", "httputil.ErrorJSON", {"message"}, [&](int, const Value& f) { b.str(f, message); });
     b.check();
     return message;
   } catch (const Error&) {

@@ -14,8 +14,8 @@ namespace rootlesskit::child {
 struct CommandOptions {
   std::vector<std::string> argv;
   bool reaper = false;
-  bool pid_namespace_init = false;   // we are pid 1 of a new pid namespace
-  bool socket_activation = false;    // set LISTEN_PID to the command's own pid
+  bool pid_namespace_init = false;  // we are pid 1 of a new pid namespace
+  bool socket_activation = false;   // set LISTEN_PID to the command's own pid
   // Without a pid namespace, the parent-death signal is SIGTERM rather than SIGKILL, so that we
   // can take COMMAND's whole subtree down with us; 0 in a pid namespace (its end kills all).
   pid_t parent_pid = 0;

@@ -21,9 +21,7 @@ constexpr const char* copy_up_warning =
     "unmounted when it is recreated on the host. Unless /etc/resolv.conf is statically configured, copying-up "
     "/etc is highly recommended. Please refer to RootlessKit documentation for further information.";
 
-std::string read_file_or_empty(const std::string& path) {
-  return read_file(path).value_or("");
-}
+std::string read_file_or_empty(const std::string& path) { return read_file(path).value_or(""); }
 
 std::string current_hostname() {
   char name[HOST_NAME_MAX + 1] = {};

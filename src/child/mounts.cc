@@ -20,8 +20,8 @@ void mount_with_fallback(const char* fstype, const char* target) {
   if (::mount("none", target, fstype, 0, nullptr) == 0) {
     return;
   }
-  log::warn("failed to mount {}, falling back to read-only mount: {}", fstype == std::string("proc") ? "procfs" : "sysfs",
-            errno_text(errno));
+  log::warn("failed to mount {}, falling back to read-only mount: {}",
+            fstype == std::string("proc") ? "procfs" : "sysfs", errno_text(errno));
   if (::mount("none", target, fstype, MS_RDONLY, nullptr) != 0) {
     log::warn("failed to mount {}: {}", fstype == std::string("proc") ? "procfs" : "sysfs", errno_text(errno));
   }
@@ -30,9 +30,9 @@ void mount_with_fallback(const char* fstype, const char* target) {
 }  // namespace
 
 void set_root_propagation(const std::string& mode) {
-  static const std::map<std::string, unsigned long> flags = {
-      {"private", MS_PRIVATE}, {"rprivate", MS_REC | MS_PRIVATE}, {"shared", MS_SHARED},
-      {"rshared", MS_REC | MS_SHARED}, {"slave", MS_SLAVE}, {"rslave", MS_REC | MS_SLAVE}};
+  static const std::map<std::string, unsigned long> flags = {{"private", MS_PRIVATE}, {"rprivate", MS_REC | MS_PRIVATE},
+                                                             {"shared", MS_SHARED},   {"rshared", MS_REC | MS_SHARED},
+                                                             {"slave", MS_SLAVE},     {"rslave", MS_REC | MS_SLAVE}};
   if (mode.empty()) {
     return;  // upstream: "" leaves / as it is
   }

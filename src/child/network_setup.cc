@@ -34,8 +34,8 @@ void setup_network(const NetworkSetup& s, const messages::NetworkDriverCompleted
   std::string dev = s.driver->configure_child(message, s.detached_netns_path);
   log::debug("configured network device {}", dev);
   std::vector<std::string> dns = s.driver->learned_dns();
-  setup_etc_files(EtcFiles{s.state_dir, dns.empty() ? message.dns : dns, s.etc_copied_up,
-                           !s.detached_netns_path.empty()});
+  setup_etc_files(
+      EtcFiles{s.state_dir, dns.empty() ? message.dns : dns, s.etc_copied_up, !s.detached_netns_path.empty()});
 }
 
 }  // namespace rootlesskit::child

@@ -16,10 +16,10 @@ namespace rootlesskit::child {
 std::string create_detached_netns(const std::string& state_dir);
 
 struct NetworkSetup {
-  std::string network;                            // --net: host | none | <driver>
-  std::shared_ptr<network::ChildDriver> driver;   // null for host and none
+  std::string network;                           // --net: host | none | <driver>
+  std::shared_ptr<network::ChildDriver> driver;  // null for host and none
   std::string state_dir;
-  std::string detached_netns_path;                // empty unless --detach-netns
+  std::string detached_netns_path;  // empty unless --detach-netns
   bool etc_copied_up = false;
 };
 

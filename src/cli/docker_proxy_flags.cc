@@ -36,9 +36,7 @@ dockerproxy::Options parse_docker_proxy_flags(const std::vector<std::string>& ar
   return options;
 }
 
-std::string docker_proxy_usage(std::string_view program) {
-  return cli::go_flag_usage(program, make_flag_set().defs());
-}
+std::string docker_proxy_usage(std::string_view program) { return cli::go_flag_usage(program, make_flag_set().defs()); }
 
 int docker_proxy_main(const std::vector<std::string>& argv) {
   const std::string program = argv.empty() ? "rootlesskit-docker-proxy" : argv[0];

@@ -13,8 +13,7 @@ FlagDef help_flag_def(std::string category) {
 }
 
 FlagDef version_flag_def(std::string category) {
-  return FlagDef{{"version", "v"}, FlagKind::boolean, "false", "print the version",
-                 std::move(category), true};
+  return FlagDef{{"version", "v"}, FlagKind::boolean, "false", "print the version", std::move(category), true};
 }
 
 void FlagSet::add(FlagDef def) {
@@ -25,19 +24,14 @@ void FlagSet::add(FlagDef def) {
   }
   Value v;
   switch (def.kind) {
-    case FlagKind::boolean:
-      v.b = parse_go_bool(def.default_value).value_or(false);
-      break;
+    case FlagKind::boolean: v.b = parse_go_bool(def.default_value).value_or(false); break;
     case FlagKind::integer: {
       bool range = false;
       v.i = parse_go_int(def.default_value, &range).value_or(0);
       break;
     }
-    case FlagKind::string:
-      v.s = def.default_value;
-      break;
-    case FlagKind::string_slice:
-      break;
+    case FlagKind::string: v.s = def.default_value; break;
+    case FlagKind::string_slice: break;
   }
   m_defs.push_back(std::move(def));
   m_values.push_back(std::move(v));
@@ -63,12 +57,8 @@ const FlagSet::Value& FlagSet::value_of(std::string_view name, FlagKind kind) co
 }
 
 bool FlagSet::get_bool(std::string_view name) const { return value_of(name, FlagKind::boolean).b; }
-const std::string& FlagSet::get_string(std::string_view name) const {
-  return value_of(name, FlagKind::string).s;
-}
-long long FlagSet::get_int(std::string_view name) const {
-  return value_of(name, FlagKind::integer).i;
-}
+const std::string& FlagSet::get_string(std::string_view name) const { return value_of(name, FlagKind::string).s; }
+long long FlagSet::get_int(std::string_view name) const { return value_of(name, FlagKind::integer).i; }
 const std::vector<std::string>& FlagSet::get_slice(std::string_view name) const {
   return value_of(name, FlagKind::string_slice).slice;
 }
@@ -81,16 +71,14 @@ bool FlagSet::is_set(std::string_view name) const {
 }
 
 // One flag occurrence. `name` is the spelling the user typed (Go echoes it in errors, one dash).
-void FlagSet::set_value(size_t index, const std::string& name, const std::string& value,
-                        bool has_value) {
+void FlagSet::set_value(size_t index, const std::string& name, const std::string& value, bool has_value) {
   Value& v = m_values[index];
   switch (m_defs[index].kind) {
     case FlagKind::boolean: {
       // Go: a bool flag never consumes the next argument; "-debug" alone means true.
       auto b = parse_go_bool(has_value ? value : "true");
       if (!b) {
-        throw UsageError("invalid boolean value " + go_quote(value) + " for -" + name +
-                         ": parse error");
+        throw UsageError("invalid boolean value " + go_quote(value) + " for -" + name + ": parse error");
       }
       v.b = *b;
       break;
@@ -105,9 +93,7 @@ void FlagSet::set_value(size_t index, const std::string& name, const std::string
       v.i = *i;
       break;
     }
-    case FlagKind::string:
-      v.s = value;
-      break;
+    case FlagKind::string: v.s = value; break;
     case FlagKind::string_slice:
       if (!v.set) {
         v.slice.clear();  // the first occurrence replaces any default

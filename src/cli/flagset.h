@@ -17,8 +17,7 @@ namespace rootlesskit::cli {
 // ("flag provided but not defined: -foo"); the program prints it once on stderr.
 class UsageError : public rootlesskit::Error {
  public:
-  explicit UsageError(const std::string& message, std::string stdout_text = {}, int exit_code = 1,
-                      bool bare = false)
+  explicit UsageError(const std::string& message, std::string stdout_text = {}, int exit_code = 1, bool bare = false)
       : Error(message, exit_code), m_stdout_text(std::move(stdout_text)), m_bare(bare) {}
 
   // What urfave prints on stdout before failing ("Incorrect Usage: <msg>\n\n" + help), or "".

@@ -68,9 +68,7 @@ std::string go_flag_usage(std::string_view program, const std::vector<FlagDef>& 
     line += line.size() <= 4 ? "\t" : "\n    \t";
     line += replace_all(usage, "\n", "\n    \t");
     if (!is_zero_value(*def)) {
-      line += " (default " +
-              (def->kind == FlagKind::string ? go_quote(def->default_value) : def->default_value) +
-              ")";
+      line += " (default " + (def->kind == FlagKind::string ? go_quote(def->default_value) : def->default_value) + ")";
     }
     out += line + "\n";
   }

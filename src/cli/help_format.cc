@@ -50,12 +50,9 @@ std::string default_text(const FlagDef& def) {
         return {};
       }
       return parse_go_bool(def.default_value).value_or(false) ? "true" : "false";
-    case FlagKind::string:
-      return def.default_value.empty() ? std::string() : go_quote(def.default_value);
-    case FlagKind::integer:
-      return def.default_value.empty() ? std::string("0") : def.default_value;
-    case FlagKind::string_slice:
-      return {};
+    case FlagKind::string: return def.default_value.empty() ? std::string() : go_quote(def.default_value);
+    case FlagKind::integer: return def.default_value.empty() ? std::string("0") : def.default_value;
+    case FlagKind::string_slice: return {};
   }
   return {};
 }

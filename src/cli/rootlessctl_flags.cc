@@ -98,8 +98,7 @@ UsageError incorrect_usage(const UsageError& e, const std::string& help) {
 }
 
 // Parses what follows a subcommand name into `out`.
-void parse_command(const CommandDef& cmd, const std::vector<std::string>& tail,
-                   RootlessctlArgs* out) {
+void parse_command(const CommandDef& cmd, const std::vector<std::string>& tail, RootlessctlArgs* out) {
   FlagSet fs = make_flagset(command_flag_defs(cmd));
   const std::string& name = cmd.names[0];
   const bool help_cmd = is_help_command(name);
@@ -141,14 +140,15 @@ std::string rootlessctl_help() {
       "   rootlessctl [global options] command [command options]\n"
       "\n"
       "VERSION:\n"
-      "   " ROOTLESSKIT_VERSION "\n"
+      "   " ROOTLESSKIT_VERSION
+      "\n"
       "\n"
       "COMMANDS:";
   // urfave's visibleCommandTemplate aligns the usages with spaces, not tabs.
   size_t width = 0;
   for (const auto& cmd : commands()) {
-    width = std::max(width, cmd.names.size() == 1 ? cmd.names[0].size()
-                                                  : cmd.names[0].size() + 2 + cmd.names[1].size());
+    width =
+        std::max(width, cmd.names.size() == 1 ? cmd.names[0].size() : cmd.names[0].size() + 2 + cmd.names[1].size());
   }
   for (const auto& cmd : commands()) {
     std::string names = cmd.names[0];
@@ -167,8 +167,8 @@ std::string rootlessctl_command_help(const std::string& name) {
     throw no_help_topic(name);
   }
   const std::string full_name = "rootlessctl " + cmd->names[0];
-  std::string text = "NAME:\n   " + full_name + " - " + cmd->usage + "\n\nUSAGE:\n   " +
-                     full_name + " [command options] " + cmd->args_usage;
+  std::string text = "NAME:\n   " + full_name + " - " + cmd->usage + "\n\nUSAGE:\n   " + full_name +
+                     " [command options] " + cmd->args_usage;
   if (*cmd->description != '\0') {
     text += std::string("\n\nDESCRIPTION:\n   ") + cmd->description;
   }

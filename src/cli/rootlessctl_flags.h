@@ -12,11 +12,11 @@ struct RootlessctlArgs {
   enum class Action { run, help, version };
   Action action = Action::run;
   bool debug = false;
-  std::string socket;       // --socket ("" = use $ROOTLESSKIT_STATE_DIR/api.sock)
-  std::string subcommand;   // list-ports | add-ports | remove-ports | info (when action == run)
-  bool json = false;        // the subcommand's --json
+  std::string socket;             // --socket ("" = use $ROOTLESSKIT_STATE_DIR/api.sock)
+  std::string subcommand;         // list-ports | add-ports | remove-ports | info (when action == run)
+  bool json = false;              // the subcommand's --json
   std::vector<std::string> args;  // the subcommand's positional arguments
-  std::string output;       // stdout text for help/version
+  std::string output;             // stdout text for help/version
 };
 
 // Parses argv[1..]. Global flags must precede the subcommand (as upstream); the subcommand's own

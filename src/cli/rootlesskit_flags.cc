@@ -39,8 +39,7 @@ Note: RootlessKit requires /etc/subuid and /etc/subgid to be configured by the r
 See https://rootlesscontaine.rs/getting-started/common/ .
 )";
 
-FlagDef flag(const char* name, FlagKind kind, std::string dflt, const char* usage,
-             const char* category) {
+FlagDef flag(const char* name, FlagKind kind, std::string dflt, const char* usage, const char* category) {
   return FlagDef{{name}, kind, std::move(dflt), usage, category, false};
 }
 
@@ -57,10 +56,9 @@ std::vector<FlagDef> flag_defs() {
                    "network driver [host, none, pasta(experimental), slirp4netns, vpnkit, "
                    "lxc-user-nic(experimental), gvisor-tap-vsock(experimental), vdeplug_slirp]",
                    network));
-  d.push_back(flag("pasta-binary", K::string, "pasta", "path of pasta binary for --net=pasta",
-                   "Network [pasta]"));
-  d.push_back(flag("slirp4netns-binary", K::string, "slirp4netns",
-                   "path of slirp4netns binary for --net=slirp4netns", "Network [slirp4netns]"));
+  d.push_back(flag("pasta-binary", K::string, "pasta", "path of pasta binary for --net=pasta", "Network [pasta]"));
+  d.push_back(flag("slirp4netns-binary", K::string, "slirp4netns", "path of slirp4netns binary for --net=slirp4netns",
+                   "Network [slirp4netns]"));
   d.push_back(flag("slirp4netns-sandbox", K::string, "false",
                    "enable slirp4netns sandbox (experimental) [auto, true, false] (the default is "
                    "planned to be \"auto\" in future)",
@@ -69,12 +67,10 @@ std::vector<FlagDef> flag_defs() {
                    "enable slirp4netns seccomp (experimental) [auto, true, false] (the default is "
                    "planned to be \"auto\" in future)",
                    "Network [slirp4netns]"));
-  d.push_back(flag("vpnkit-binary", K::string, "vpnkit", "path of VPNKit binary for --net=vpnkit",
-                   "Network [vpnkit]"));
+  d.push_back(flag("vpnkit-binary", K::string, "vpnkit", "path of VPNKit binary for --net=vpnkit", "Network [vpnkit]"));
   d.push_back(flag("lxc-user-nic-binary", K::string, network::lxc_user_nic::default_binary(),
                    "path of lxc-user-nic binary for --net=lxc-user-nic", "Network [lxc-user-nic]"));
-  d.push_back(flag("lxc-user-nic-bridge", K::string, "lxcbr0", "lxc-user-nic bridge name",
-                   "Network [lxc-user-nic]"));
+  d.push_back(flag("lxc-user-nic-bridge", K::string, "lxcbr0", "lxc-user-nic bridge name", "Network [lxc-user-nic]"));
   d.push_back(flag("mtu", K::integer, "0",
                    "MTU for non-host network (default: 65520 for pasta and slirp4netns, 1500 for "
                    "others)",
@@ -97,14 +93,13 @@ std::vector<FlagDef> flag_defs() {
                    "mount a filesystem and copy-up the contents. e.g. \"--copy-up=/etc\" "
                    "(typically required for non-host network)",
                    "Mount"));
-  d.push_back(flag("copy-up-mode", K::string, "tmpfs+symlink", "copy-up mode [tmpfs+symlink]",
-                   "Mount"));
+  d.push_back(flag("copy-up-mode", K::string, "tmpfs+symlink", "copy-up mode [tmpfs+symlink]", "Mount"));
   d.push_back(flag("port-driver", K::string, "none",
                    "port driver for non-host network. [none, implicit (for pasta), builtin, "
                    "slirp4netns, gvisor-tap-vsock(experimental), socat]",
                    "Port"));
-  d.push_back(FlagDef{{"publish", "p"}, K::string_slice, "",
-                      "publish ports. e.g. \"127.0.0.1:8080:80/tcp\"", "Port", false});
+  d.push_back(
+      FlagDef{{"publish", "p"}, K::string_slice, "", "publish ports. e.g. \"127.0.0.1:8080:80/tcp\"", "Port", false});
   d.push_back(flag("source-ip-transparent", K::boolean, "true",
                    "preserve real client source IP using IP_TRANSPARENT (builtin port driver, TCP "
                    "only)",
@@ -115,13 +110,11 @@ std::vector<FlagDef> flag_defs() {
   d.push_back(flag("ipcns", K::boolean, "false", "create an IPC namespace", "Process"));
   // Upstream's usage text really ends with a space (it shows as two spaces before "(default").
   d.push_back(flag("detach-netns", K::boolean, "false", "detach network namespaces ", network));
-  d.push_back(flag("propagation", K::string, "rprivate", "mount propagation [rprivate, rslave]",
-                   "Mount"));
-  d.push_back(flag("reaper", K::string, "auto",
-                   "enable process reaper. Requires --pidns. [auto,true,false]", "Process"));
+  d.push_back(flag("propagation", K::string, "rprivate", "mount propagation [rprivate, rslave]", "Mount"));
+  d.push_back(
+      flag("reaper", K::string, "auto", "enable process reaper. Requires --pidns. [auto,true,false]", "Process"));
   d.push_back(flag("evacuate-cgroup2", K::string, "",
-                   "evacuate processes into the specified subgroup. Requires --pidns and --cgroupns",
-                   "Process"));
+                   "evacuate processes into the specified subgroup. Requires --pidns and --cgroupns", "Process"));
   d.push_back(flag("subid-source", K::string, "auto",
                    "the source of the subids. \"dynamic\" executes /usr/bin/getsubids. \"static\" "
                    "reads /etc/{subuid,subgid}. [auto,dynamic,static]",
@@ -224,7 +217,8 @@ std::string rootlesskit_help() {
       "   rootlesskit [global options] [arguments...]\n"
       "\n"
       "VERSION:\n"
-      "   " ROOTLESSKIT_VERSION "\n"
+      "   " ROOTLESSKIT_VERSION
+      "\n"
       "\n"
       "DESCRIPTION:\n"
       "   " +
@@ -242,8 +236,7 @@ ParseResult parse_rootlesskit(const std::vector<std::string>& args) {
   try {
     positional = fs.parse(args);
   } catch (const UsageError& e) {
-    throw UsageError(e.what(), "Incorrect Usage: " + std::string(e.what()) + "\n\n" +
-                                   rootlesskit_help());
+    throw UsageError(e.what(), "Incorrect Usage: " + std::string(e.what()) + "\n\n" + rootlesskit_help());
   }
   ParseResult result;
   result.flags = to_flags(fs, std::move(positional));

@@ -77,7 +77,6 @@ std::vector<std::string> validate_rootlesskit(const RootlesskitFlags& flags);
 // Same checks, handing each warning to `warn` as soon as it arises, so that warnings issued before
 // an error are still shown, as upstream does (e.g. the --disable-host-loopback advice before
 // `unknown network mode: foo`).
-void validate_rootlesskit(const RootlesskitFlags& flags,
-                          const std::function<void(const std::string&)>& warn);
+void validate_rootlesskit(const RootlesskitFlags& flags, const std::function<void(const std::string&)>& warn);
 
 }  // namespace rootlesskit::cli

@@ -180,8 +180,7 @@ void check_child_options(const RootlesskitFlags& f) {
     throw Error("unknown copy-up mode: " + f.copy_up_mode);
   }
   if (!f.copy_up.empty() && (f.propagation == "rshared" || f.propagation == "shared")) {
-    throw Error(fmt::format("propagation {} does not support copy-up driver {}", f.propagation,
-                            f.copy_up_mode));
+    throw Error(fmt::format("propagation {} does not support copy-up driver {}", f.propagation, f.copy_up_mode));
   }
   // "" keeps upstream's meaning: leave the propagation of / unchanged.
   if (!is_one_of(f.propagation, {"private", "rprivate", "shared", "rshared", "slave", "rslave", ""})) {
@@ -193,8 +192,7 @@ void check_child_options(const RootlesskitFlags& f) {
     }
   }
   if (f.evacuate_cgroup2.find('/') != std::string::npos) {
-    throw Error("unexpected evacuation group name " + go_quote(f.evacuate_cgroup2) +
-                R"(: must not contain "/")");
+    throw Error("unexpected evacuation group name " + go_quote(f.evacuate_cgroup2) + R"(: must not contain "/")");
   }
   if (!is_one_of(f.subid_source, {"auto", "dynamic", "static", ""})) {
     throw Error("unknown subid source " + go_quote(f.subid_source));
@@ -230,8 +228,9 @@ void validate_rootlesskit(const RootlesskitFlags& f, const Warn& warn) {
   }
   // vdeplug_slirp rejects the flag, so recommending it there would only lead to an error.
   if (!f.disable_host_loopback && !is_one_of(f.net, {"host", "none", "vdeplug_slirp"})) {
-    warn("specifying --disable-host-loopback is highly recommended to prohibit connecting to "
-         "127.0.0.1:* on the host namespace (requires pasta, slirp4netns, or VPNKit)");
+    warn(
+        "specifying --disable-host-loopback is highly recommended to prohibit connecting to "
+        "127.0.0.1:* on the host namespace (requires pasta, slirp4netns, or VPNKit)");
   }
   check_network(f, warn);
   check_port_driver(f, warn);

@@ -15,8 +15,7 @@
 
 namespace rootlesskit {
 
-std::string make_temp_dir(const std::string& parent, const std::string& prefix, unsigned mode,
-                          std::string_view what) {
+std::string make_temp_dir(const std::string& parent, const std::string& prefix, unsigned mode, std::string_view what) {
   std::string path;
   for (int attempt = 0; attempt < 100; ++attempt) {
     uint32_t random = 0;

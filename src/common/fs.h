@@ -12,8 +12,7 @@ namespace rootlesskit {
 // mkdir "<parent>/<prefix><random decimal>" with `mode`, like Go's os.MkdirTemp (upstream's names
 // are e.g. /tmp/rootlesskit3165736383 and /etc/.ro3505772871). Returns the path; throws Error
 // "<what>: mkdir <path>: <errno text>".
-std::string make_temp_dir(const std::string& parent, const std::string& prefix, unsigned mode,
-                          std::string_view what);
+std::string make_temp_dir(const std::string& parent, const std::string& prefix, unsigned mode, std::string_view what);
 
 // The whole content of `path`, or nullopt if it cannot be opened or read (errno then says why).
 // Files under /proc and /sys, and configuration files whose absence has a meaning of its own.

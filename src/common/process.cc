@@ -23,7 +23,7 @@ namespace rootlesskit {
 
 std::string look_path(const std::string& name) {
   auto is_executable_file = [](const std::string& p, int* err) {
-    struct stat st{};
+    struct stat st {};
     if (::stat(p.c_str(), &st) != 0) {
       *err = errno;
       return false;
@@ -127,7 +127,9 @@ int exit_code_of(int status) {
 namespace {
 
 // Raw syscalls: bookworm's <sys/pidfd.h> lacks extern "C" (glibc 2.36).
-int send_through_pidfd(int pidfd, int sig) { return static_cast<int>(::syscall(SYS_pidfd_send_signal, pidfd, sig, nullptr, 0)); }
+int send_through_pidfd(int pidfd, int sig) {
+  return static_cast<int>(::syscall(SYS_pidfd_send_signal, pidfd, sig, nullptr, 0));
+}
 
 bool pidfd_says_exited(int pidfd) {
   pollfd p{pidfd, POLLIN, 0};

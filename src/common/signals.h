@@ -13,7 +13,7 @@ namespace rootlesskit {
 
 struct ReceivedSignal {
   int signo = 0;
-  int code = 0;    // si_code: SI_KERNEL for terminal-generated signals
+  int code = 0;  // si_code: SI_KERNEL for terminal-generated signals
   pid_t sender = 0;
 };
 

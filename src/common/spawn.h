@@ -53,14 +53,14 @@ struct ProcessSetup {
   bool new_process_group = false;
   std::optional<sigset_t> signal_mask;  // the mask it starts with; default: nothing blocked
   std::vector<NamespaceJoin> namespaces;
-  std::vector<FdMapping> fds;  // 0/1/2 not listed here are inherited as they are
+  std::vector<FdMapping> fds;              // 0/1/2 not listed here are inherited as they are
   OtherFds other_fds = OtherFds::cloexec;  // programs only (a worker keeps nothing unlisted)
 };
 
 struct ProgramSpec {
-  std::vector<std::string> argv;  // argv[0] is resolved with look_path() (Go's exec.LookPath)
+  std::vector<std::string> argv;                // argv[0] is resolved with look_path() (Go's exec.LookPath)
   std::optional<std::vector<std::string>> env;  // "KEY=VALUE"; nullopt: the caller's environ
-  std::vector<std::string> extra_env;  // added to `env`, replacing same-named entries
+  std::vector<std::string> extra_env;           // added to `env`, replacing same-named entries
   // A variable set to the new process's own pid (systemd's LISTEN_PID): its slot is reserved
   // before the fork and the digits are written into it after, without allocating. "": none.
   std::string own_pid_env;

@@ -86,7 +86,7 @@ int run_setup(const Plan& p) noexcept {
   report = install_plan(p, report);
   if (!p.worker) {
     // We ignore SIGPIPE, and an ignored disposition would survive exec.
-    struct sigaction dfl{};
+    struct sigaction dfl {};
     dfl.sa_handler = SIG_DFL;
     ::sigaction(SIGPIPE, &dfl, nullptr);
   }
@@ -150,8 +150,8 @@ std::string describe_failure(const SetupRecord& r, const std::vector<FdMapping>&
     case Step::pdeathsig: step = "prctl(PR_SET_PDEATHSIG)"; break;
     case Step::setpgid: step = "setpgid"; break;
     case Step::join:
-      step = "failed to join " + (r.index < setup.namespaces.size() ? setup.namespaces[r.index].description
-                                                                     : std::string("a namespace"));
+      step = "failed to join " +
+             (r.index < setup.namespaces.size() ? setup.namespaces[r.index].description : std::string("a namespace"));
       break;
     case Step::move_report: step = "failed to move the report pipe"; break;
     case Step::pass_fd:

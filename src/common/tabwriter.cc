@@ -188,8 +188,7 @@ void TabWriter::write_padding(int text_width, int cell_width) {
   m_out.append(static_cast<size_t>(cell_width - text_width), m_pad_char);
 }
 
-std::string tabwrite(std::string_view text, int min_width, int tab_width, int padding,
-                     char pad_char) {
+std::string tabwrite(std::string_view text, int min_width, int tab_width, int padding, char pad_char) {
   TabWriter w(min_width, tab_width, padding, pad_char);
   w.write(text);
   return w.flush();

@@ -26,8 +26,8 @@ class TabWriter {
 
  private:
   struct Cell {
-    size_t size = 0;   // bytes in m_buf
-    int width = 0;     // runes
+    size_t size = 0;    // bytes in m_buf
+    int width = 0;      // runes
     bool htab = false;  // terminated by '\t' (not '\v')
   };
 
@@ -46,9 +46,9 @@ class TabWriter {
   int m_padding;
   char m_pad_char;
 
-  std::string m_buf;     // text of the cells not yet formatted
-  size_t m_pos = 0;      // start of the current cell's text not yet counted in its width
-  Cell m_cell;           // the cell being collected
+  std::string m_buf;  // text of the cells not yet formatted
+  size_t m_pos = 0;   // start of the current cell's text not yet counted in its width
+  Cell m_cell;        // the cell being collected
   bool m_in_escape = false;
   std::vector<std::vector<Cell>> m_lines;
   std::vector<int> m_widths;  // column widths of the block being formatted
@@ -56,7 +56,6 @@ class TabWriter {
 };
 
 // Convenience: one write + flush.
-std::string tabwrite(std::string_view text, int min_width, int tab_width, int padding,
-                     char pad_char);
+std::string tabwrite(std::string_view text, int min_width, int tab_width, int padding, char pad_char);
 
 }  // namespace rootlesskit

@@ -30,7 +30,7 @@ void link_entries(const std::string& dir, const std::string& ro_dir) {
   for (const auto& name : list_entries(ro_dir)) {
     std::string source = ro_dir + "/" + name;
     std::string target = ro_name + "/" + name;
-    struct stat st{};
+    struct stat st {};
     if (::lstat(source.c_str(), &st) == 0 && S_ISLNK(st.st_mode)) {
       std::error_code ec;
       target = std::filesystem::read_symlink(source, ec).string();
@@ -48,7 +48,7 @@ void link_entries(const std::string& dir, const std::string& ro_dir) {
 }
 
 void copy_up_one(const std::string& dir, const std::string& bind0) {
-  struct stat original{};
+  struct stat original {};
   if (::stat(dir.c_str(), &original) != 0) {
     throw errno_error("failed to create bind mount on " + dir);
   }

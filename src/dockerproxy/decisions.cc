@@ -14,15 +14,11 @@
 namespace rootlesskit::dockerproxy {
 namespace {
 
-bool ends_with_family(std::string_view proto) {
-  return !proto.empty() && (proto.back() == '4' || proto.back() == '6');
-}
+bool ends_with_family(std::string_view proto) { return !proto.empty() && (proto.back() == '4' || proto.back() == '6'); }
 
 // Spec ports are int; a 64-bit flag value beyond that would wrap into a different, maybe valid,
 // port. -1 is refused by the server with the same "invalid ParentPort" text Go's value gets.
-int port_field(long long port) {
-  return port < INT_MIN || port > INT_MAX ? -1 : static_cast<int>(port);
-}
+int port_field(long long port) { return port < INT_MIN || port > INT_MAX ? -1 : static_cast<int>(port); }
 
 }  // namespace
 
@@ -40,8 +36,7 @@ bool is_ipv6(std::string_view ip) {
 }
 
 bool leave_to_real_proxy(const api::Info& info) {
-  return !info.port_driver || info.port_driver->driver == "none" ||
-         info.port_driver->driver == "implicit";
+  return !info.port_driver || info.port_driver->driver == "none" || info.port_driver->driver == "implicit";
 }
 
 std::string choose_child_ip(const api::Info& info, std::string_view host_ip) {
@@ -74,9 +69,8 @@ std::optional<std::string> unsupported_proto_warning(const api::Info& info, std:
       return std::nullopt;
     }
   }
-  return "protocol " + go_quote(proto) + " is not supported by the RootlessKit port driver " +
-         go_quote(driver) + ", discarding request for " +
-         go_quote(join_host_port(host_ip, host_port));
+  return "protocol " + go_quote(proto) + " is not supported by the RootlessKit port driver " + go_quote(driver) +
+         ", discarding request for " + go_quote(join_host_port(host_ip, host_port));
 }
 
 api::PortSpec port_spec(std::string_view proto, std::string_view host_ip, long long host_port,
@@ -92,11 +86,16 @@ api::PortSpec port_spec(std::string_view proto, std::string_view host_ip, long l
 
 std::vector<std::string> real_proxy_argv(const Options& options, std::string_view child_ip) {
   return {real_proxy,
-          "-container-ip", options.container_ip,
-          "-container-port", std::to_string(options.container_port),
-          "-host-ip", std::string(child_ip),
-          "-host-port", std::to_string(options.host_port),
-          "-proto", options.proto};
+          "-container-ip",
+          options.container_ip,
+          "-container-port",
+          std::to_string(options.container_port),
+          "-host-ip",
+          std::string(child_ip),
+          "-host-port",
+          std::to_string(options.host_port),
+          "-proto",
+          options.proto};
 }
 
 std::string join_host_port(std::string_view host, long long port) {

@@ -18,8 +18,8 @@
 #include "common/error.h"
 #include "common/log.h"
 #include "common/process.h"
-#include "common/spawn.h"
 #include "common/signals.h"
+#include "common/spawn.h"
 #include "common/strings.h"
 #include "dockerproxy/decisions.h"
 #include "dockerproxy/options.h"
@@ -78,8 +78,7 @@ api::Info fetch_info(api::Client& client) {
 // PDEATHSIG SIGKILL (this process is single-threaded, so the per-thread PDEATHSIG of Go, upstream
 // #182, is no concern). spawn_program confirms the exec, so a failed exec is an error here, not
 // a mysterious exit later.
-ChildProcess start_real_proxy(std::vector<std::string> argv, const SignalParent& fd3,
-                              const sigset_t& original_mask) {
+ChildProcess start_real_proxy(std::vector<std::string> argv, const SignalParent& fd3, const sigset_t& original_mask) {
   ProgramSpec spec;
   spec.argv = std::move(argv);
   spec.setup.pdeathsig = SIGKILL;
@@ -129,9 +128,7 @@ class PublishedPort {
 
 // dockerd stops a proxy with SIGINT; the others would kill upstream's without removing the port
 // (upstream leaks it on SIGTERM). Every other signal stays blocked, i.e. ignored.
-bool is_stop_signal(int signo) {
-  return signo == SIGINT || signo == SIGTERM || signo == SIGHUP || signo == SIGQUIT;
-}
+bool is_stop_signal(int signo) { return signo == SIGINT || signo == SIGTERM || signo == SIGHUP || signo == SIGQUIT; }
 
 // Waits for a stop signal (nullopt) or for the real docker-proxy to exit (its wait status).
 std::optional<int> wait_for_stop(SignalReceiver& signals, ChildProcess& proxy) {
@@ -162,8 +159,7 @@ int run(const Options& options, const std::vector<std::string>& argv, SignalPare
   }
   SignalReceiver signals;  // before the port exists: a SIGINT from here on still removes it
   PublishedPort port(client, port_spec(proto, options.host_ip, options.host_port, child_ip));
-  ChildProcess proxy =
-      start_real_proxy(real_proxy_argv(options, child_ip), fd3, signals.previous_mask());
+  ChildProcess proxy = start_real_proxy(real_proxy_argv(options, child_ip), fd3, signals.previous_mask());
   fd3.hand_over();
   const std::optional<int> proxy_status = wait_for_stop(signals, proxy);
   if (!proxy_status) {
@@ -172,8 +168,7 @@ int run(const Options& options, const std::vector<std::string>& argv, SignalPare
   }
   port.remove();
   if (proxy_status) {
-    throw Error(std::string(real_proxy) + " exited unexpectedly: " +
-                describe_wait_status(*proxy_status));
+    throw Error(std::string(real_proxy) + " exited unexpectedly: " + describe_wait_status(*proxy_status));
   }
   return 0;
 }
@@ -182,7 +177,7 @@ int run(const Options& options, const std::vector<std::string>& argv, SignalPare
 
 int run_proxy(const Options& options, const std::vector<std::string>& argv) {
   SignalParent fd3 = SignalParent::adopt();  // first, before anything can open an fd
-  ::signal(SIGPIPE, SIG_IGN);  // a vanished dockerd makes fd 3 writes fail with EPIPE, as in Go
+  ::signal(SIGPIPE, SIG_IGN);                // a vanished dockerd makes fd 3 writes fail with EPIPE, as in Go
   log::init("docker-proxy", false);
   try {
     return run(options, argv, fd3);

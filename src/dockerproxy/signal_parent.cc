@@ -20,9 +20,7 @@ SignalParent SignalParent::adopt() {
 
 void SignalParent::report_ready() { write_quietly("0\n"); }
 
-void SignalParent::report_error(std::string_view message) {
-  write_quietly("1\n" + std::string(message));
-}
+void SignalParent::report_error(std::string_view message) { write_quietly("1\n" + std::string(message)); }
 
 void SignalParent::keep_on_exec() const {
   if (m_fd) {

@@ -106,8 +106,8 @@ std::optional<std::string> decode_child_error(const std::string& body) {
 
 void send_message(int fd, const std::string& body) {
   if (body.empty() || body.size() > max_message_size) {
-    throw Error("bad message length: " + std::to_string(body.size()) + " (max: " +
-                std::to_string(max_message_size) + ")");
+    throw Error("bad message length: " + std::to_string(body.size()) + " (max: " + std::to_string(max_message_size) +
+                ")");
   }
   send_packet(fd, body);
 }

@@ -4,8 +4,8 @@
 #pragma once
 
 #include <optional>
-#include <vector>
 #include <string>
+#include <vector>
 
 #include "common/process.h"
 #include "common/spawn.h"

@@ -19,14 +19,19 @@ std::string apparmor_userns_hint(const std::string& exe) {
   }
   return "Hint: try running the following commands:\n"
          "\n########## BEGIN ##########\n"
-         "cat <<EOT | sudo tee \"/etc/apparmor.d/" + profile + "\"\n"
+         "cat <<EOT | sudo tee \"/etc/apparmor.d/" +
+         profile +
+         "\"\n"
          "abi <abi/4.0>,\n"
          "include <tunables/global>\n"
          "\n" +
-         exe + " flags=(unconfined) {\n"
+         exe +
+         " flags=(unconfined) {\n"
          "  userns,\n"
          "\n"
-         "  include if exists <local/" + profile + ">\n"
+         "  include if exists <local/" +
+         profile +
+         ">\n"
          "}\n"
          "EOT\n"
          "sudo systemctl restart apparmor.service\n"
@@ -40,7 +45,8 @@ void warn_if_apparmor_restricts_userns() {
   }
   std::error_code ec;
   std::string exe = std::filesystem::read_symlink("/proc/self/exe", ec).string();
-  log::warn("This error might have happened because /proc/sys/kernel/apparmor_restrict_unprivileged_userns is set to 1");
+  log::warn(
+      "This error might have happened because /proc/sys/kernel/apparmor_restrict_unprivileged_userns is set to 1");
   log::info("{}", apparmor_userns_hint(ec ? std::string("/usr/local/bin/rootlesskit") : exe));
 }
 

@@ -3,8 +3,8 @@
 // parent, after the ID maps.
 #pragma once
 
-#include <string>
 #include <sys/types.h>
+#include <string>
 
 namespace rootlesskit::parent {
 

@@ -20,13 +20,13 @@
 #include "common/strings.h"
 #include "messages/message.h"
 #include "network/driver.h"
-#include "port/driver.h"
 #include "parent/apparmor.h"
 #include "parent/cgroup_evacuation.h"
 #include "parent/preflight.h"
 #include "parent/spawn.h"
 #include "parent/state_dir.h"
 #include "parent/supervisor.h"
+#include "port/driver.h"
 #include "subid/subid.h"
 
 extern char** environ;
@@ -289,7 +289,8 @@ int run(const Options& o) {
   send(child, messages::encode(net));
 
   EventLoop loop;
-  api::Server server(loop, [&] { return make_info(o, state, child.process.pid()); }, o.port_driver.get());
+  api::Server server(
+      loop, [&] { return make_info(o, state, child.process.pid()); }, o.port_driver.get());
   ApiAndPortsCleanup api_and_ports{server, o.port_driver.get()};
   messages::PortDriverCompleted port_message;
   if (o.port_driver) {

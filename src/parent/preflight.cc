@@ -12,9 +12,7 @@
 namespace rootlesskit::parent {
 namespace {
 
-std::optional<std::string> read_text(const char* path) {
-  return read_file(path);
-}
+std::optional<std::string> read_text(const char* path) { return read_file(path); }
 
 void warn_about_sysctls() {
   if (auto v = read_text("/proc/sys/kernel/unprivileged_userns_clone")) {

@@ -84,11 +84,11 @@ SpawnedChild spawn_child(const SpawnRequest& request) {
   auto c_env = c_string_array(env);
   const FdMapping mapping{target, channel.child.get()};
   int scratch[1] = {-1};
-  PreExec pre{c_argv.data(), c_env.data(), channel.child.get(), &mapping, scratch, request.unshare_flags,
-              &request.exec_mask};
+  PreExec pre{c_argv.data(), c_env.data(),          channel.child.get(), &mapping,
+              scratch,       request.unshare_flags, &request.exec_mask};
 
-  long pid = ::syscall(SYS_clone, static_cast<unsigned long>(request.clone_flags) | SIGCHLD, nullptr, nullptr,
-                       nullptr, nullptr);
+  long pid = ::syscall(SYS_clone, static_cast<unsigned long>(request.clone_flags) | SIGCHLD, nullptr, nullptr, nullptr,
+                       nullptr);
   if (pid < 0) {
     int err = errno;
     if (err == EACCES || err == EPERM) {

@@ -19,10 +19,10 @@ struct SpawnRequest {
   // Names the channel for the child: "<fd>,<fd>" (upstream's "<read>,<write>" shape; both
   // numbers are the one channel socket).
   std::string pipe_fd_env_key;
-  int clone_flags = 0;            // CLONE_NEW* given to clone(2)
-  int unshare_flags = 0;          // CLONE_NEW* unshared by the child before exec
-  int listen_fds = 0;             // systemd socket-activation fds 3..3+N-1 kept at their numbers
-  sigset_t exec_mask{};           // signal mask the child image starts with
+  int clone_flags = 0;    // CLONE_NEW* given to clone(2)
+  int unshare_flags = 0;  // CLONE_NEW* unshared by the child before exec
+  int listen_fds = 0;     // systemd socket-activation fds 3..3+N-1 kept at their numbers
+  sigset_t exec_mask{};   // signal mask the child image starts with
 };
 
 struct SpawnedChild {

@@ -56,7 +56,7 @@ void refuse_dangerous(const std::string& path) {
     throw Error("refusing to use " + path + " as the state directory: its contents would be deleted; " +
                 "pass a dedicated directory to --state-dir");
   }
-  struct stat st{};
+  struct stat st {};
   if (::stat(path.c_str(), &st) != 0) {
     throw errno_error("state dir is inaccessible: stat " + path);
   }
@@ -64,9 +64,8 @@ void refuse_dangerous(const std::string& path) {
     throw Error("state dir " + path + " is not a directory");
   }
   if (st.st_uid != ::geteuid()) {
-    throw Error("refusing to use " + path + " as the state directory: it is owned by uid " +
-                std::to_string(st.st_uid) + ", not by the current user (uid " + std::to_string(::geteuid()) +
-                "); its contents would be deleted");
+    throw Error("refusing to use " + path + " as the state directory: it is owned by uid " + std::to_string(st.st_uid) +
+                ", not by the current user (uid " + std::to_string(::geteuid()) + "); its contents would be deleted");
   }
 }
 
@@ -76,7 +75,8 @@ void check_socket_path(const std::string& dir) {
   std::string sock = dir + "/" + state_file_api_sock;
   if (sock.size() >= sizeof(sockaddr_un{}.sun_path)) {
     throw Error("state dir " + go_quote(dir) + " is too long: " + sock + " must be shorter than " +
-                std::to_string(sizeof(sockaddr_un{}.sun_path)) + " bytes to be a unix socket; use a shorter --state-dir");
+                std::to_string(sizeof(sockaddr_un{}.sun_path)) +
+                " bytes to be a unix socket; use a shorter --state-dir");
   }
 }
 

@@ -22,18 +22,17 @@ std::string name_of(const Selection& selection) {
 }
 
 std::shared_ptr<ParentDriver> make_parent_driver(const Selection& selection) {
-  return std::visit(
-      Overloaded{[](const NoPorts&) -> std::shared_ptr<ParentDriver> { return nullptr; },
-                 [](const builtin::ParentOptions& o) -> std::shared_ptr<ParentDriver> {
-                   return std::make_shared<builtin::ParentDriver>(o);
-                 },
-                 [](const slirp4netns::Options& o) -> std::shared_ptr<ParentDriver> {
-                   return std::make_shared<slirp4netns::ParentDriver>(o);
-                 },
-                 [](const socat::Options& o) -> std::shared_ptr<ParentDriver> {
-                   return std::make_shared<socat::ParentDriver>(socat::resolve(o));
-                 }},
-      selection);
+  return std::visit(Overloaded{[](const NoPorts&) -> std::shared_ptr<ParentDriver> { return nullptr; },
+                               [](const builtin::ParentOptions& o) -> std::shared_ptr<ParentDriver> {
+                                 return std::make_shared<builtin::ParentDriver>(o);
+                               },
+                               [](const slirp4netns::Options& o) -> std::shared_ptr<ParentDriver> {
+                                 return std::make_shared<slirp4netns::ParentDriver>(o);
+                               },
+                               [](const socat::Options& o) -> std::shared_ptr<ParentDriver> {
+                                 return std::make_shared<socat::ParentDriver>(socat::resolve(o));
+                               }},
+                    selection);
 }
 
 std::shared_ptr<ChildDriver> make_child_driver(const Selection& selection) {

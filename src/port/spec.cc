@@ -20,8 +20,7 @@ constexpr long long rune_error = 0xFFFD;
 
 // The space separators (Unicode category Zs) other than U+0020.
 bool is_unicode_space(long long cp) {
-  return cp == 0xA0 || cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200A) || cp == 0x202F || cp == 0x205F ||
-         cp == 0x3000;
+  return cp == 0xA0 || cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200A) || cp == 0x202F || cp == 0x205F || cp == 0x3000;
 }
 
 // Go's unicode.IsPrint: letters, marks, numbers, punctuation, symbols and the ASCII space.

@@ -15,9 +15,7 @@
 namespace rootlesskit::port {
 namespace {
 
-bool is_letter(unsigned char c) {
-  return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 0x80;
-}
+bool is_letter(unsigned char c) { return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 0x80; }
 bool is_digit(unsigned char c) { return is_ascii_digit(static_cast<char>(c)); }
 bool is_hex(unsigned char c) { return hex_digit_value(static_cast<char>(c)) >= 0; }
 
@@ -52,9 +50,7 @@ class Scanner {
   }
 
  private:
-  unsigned char at(size_t i) const {
-    return i < m_s.size() ? static_cast<unsigned char>(m_s[i]) : 0;
-  }
+  unsigned char at(size_t i) const { return i < m_s.size() ? static_cast<unsigned char>(m_s[i]) : 0; }
   template <typename F>
   void take_while(F pred) {
     while (m_pos < m_s.size() && pred(at(m_pos))) {

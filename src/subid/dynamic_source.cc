@@ -34,8 +34,8 @@ Range parse_triplet(const std::vector<std::string>& triplet, size_t line_no, std
     const std::string& field = triplet[static_cast<size_t>(i) + 1];
     auto value = to_u32(field);
     if (!value) {
-      throw Error("line " + std::to_string(line_no) + ": unparsable line " + go_quote(line) +
-                  ": failed to Atoi(" + go_quote(field) + ")");
+      throw Error("line " + std::to_string(line_no) + ": unparsable line " + go_quote(line) + ": failed to Atoi(" +
+                  go_quote(field) + ")");
     }
     *targets[i] = *value;
   }
@@ -69,8 +69,9 @@ Query run_getsubids(const std::string& exe, Kind kind, const std::string& who) {
     return Query{{}, "failed to exec " + go_slice(argv) + ": " + e.what()};
   }
   if (!result.success()) {
-    return Query{{}, "failed to exec " + go_slice(argv) + ": " + describe_wait_status(result.status) +
-                         " (stdout=" + go_quote(result.out) + ", stderr=" + go_quote(result.err) + ")"};
+    return Query{{},
+                 "failed to exec " + go_slice(argv) + ": " + describe_wait_status(result.status) +
+                     " (stdout=" + go_quote(result.out) + ", stderr=" + go_quote(result.err) + ")"};
   }
   std::vector<std::string> warnings;
   Query query;
@@ -102,9 +103,9 @@ std::vector<Range> query_both(const std::string& exe, Kind kind, const User& use
   }
   if (by_name.error && by_uid.error) {
     // "also failed to get subuids" even for gids: upstream's exact text.
-    throw Error(std::string("subid-source:dynamic: failed to get ") + word + " by the username " +
-                go_quote(user.name) + ": " + *by_name.error + "; also failed to get subuids by the UID " +
-                std::to_string(user.uid) + ": " + *by_uid.error);
+    throw Error(std::string("subid-source:dynamic: failed to get ") + word + " by the username " + go_quote(user.name) +
+                ": " + *by_name.error + "; also failed to get subuids by the UID " + std::to_string(user.uid) + ": " +
+                *by_uid.error);
   }
   std::vector<Range> all = by_name.ranges;
   all.insert(all.end(), by_uid.ranges.begin(), by_uid.ranges.end());
@@ -118,8 +119,7 @@ std::vector<Range> parse_getsubids_output(std::string_view out, std::vector<std:
   size_t line_no = 0;
   auto warn = [&](std::string_view line) {
     if (warnings != nullptr) {
-      warnings->push_back("line " + std::to_string(line_no) + ": line " + go_quote(line) +
-                          " contains unknown fields");
+      warnings->push_back("line " + std::to_string(line_no) + ": line " + go_quote(line) + " contains unknown fields");
     }
   };
   for (const auto& raw : split(out, '\n')) {

@@ -73,14 +73,13 @@ std::string add_range_hint(const User& user, std::string_view path, Kind kind, u
 }
 
 Error no_match_error(const User& user, std::string_view path, Kind kind, uint64_t used_end) {
-  return Error(std::string("No ") + kind_word(kind) + " ranges found for user " + std::to_string(user.uid) +
-               " (" + go_quote(user.name) + "): " + add_range_hint(user, path, kind, used_end));
+  return Error(std::string("No ") + kind_word(kind) + " ranges found for user " + std::to_string(user.uid) + " (" +
+               go_quote(user.name) + "): " + add_range_hint(user, path, kind, used_end));
 }
 
 Error own_malformed_error(std::string_view path, size_t line_no, std::string_view text) {
-  return Error("Cannot parse subuid/gid information: Format not correct for " + std::string(path) +
-               " file: line " + std::to_string(line_no) + ": " + go_quote(text) +
-               " is not of the form \"NAME:START:COUNT\"");
+  return Error("Cannot parse subuid/gid information: Format not correct for " + std::string(path) + " file: line " +
+               std::to_string(line_no) + ": " + go_quote(text) + " is not of the form \"NAME:START:COUNT\"");
 }
 
 // Reads a whole file; a missing file keeps Go's `open PATH: no such file or directory` and says
@@ -108,8 +107,7 @@ std::string read_subid_file(const std::string& path, const User& user, Kind kind
 
 }  // namespace
 
-std::vector<Range> parse_static(std::string_view content, std::string_view path, const User& user,
-                                Kind kind) {
+std::vector<Range> parse_static(std::string_view content, std::string_view path, const User& user, Kind kind) {
   std::vector<Range> ranges;
   uint64_t used_end = 0;
   size_t line_no = 0;

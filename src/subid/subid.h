@@ -66,8 +66,7 @@ std::vector<Range> parse_static(std::string_view content, std::string_view path,
 // Parses `getsubids` output ("0: alice 300000 1000" per line). Throws Error
 // `line N: unparsable line "..."` on lines it cannot read; lines with extra fields are accepted
 // and described in `warnings` (if given).
-std::vector<Range> parse_getsubids_output(std::string_view out,
-                                          std::vector<std::string>* warnings = nullptr);
+std::vector<Range> parse_getsubids_output(std::string_view out, std::vector<std::string>* warnings = nullptr);
 
 // The static source: reads both files. Throws Error (Go `open /etc/subuid: ...` for I/O).
 IdRanges lookup_static(const User& user, const StaticPaths& paths = {});

@@ -88,14 +88,10 @@ void check_reply(const HttpReply& reply, std::string_view method, std::string_vi
       }
       break;
     case 400:
-    case 500:
-      check(reply.body.ends_with("\n") && error_message_from_json(reply.body).has_value());
-      break;
+    case 500: check(reply.body.ends_with("\n") && error_message_from_json(reply.body).has_value()); break;
     case 404:
-    case 405:
-      break;
-    default:
-      check(false);
+    case 405: break;
+    default: check(false);
   }
   http::Response response{reply.status, {{"Content-Type", reply.content_type}}, reply.body};
   check(!http::serialize(response, 1, true, method == "HEAD").empty());
@@ -134,8 +130,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     while (state == http::RequestParser::State::complete) {
       const http::Request& request = parser.request();
       check_body(request.body);
-      check_reply(router.handle(request.method, request.path, request.body), request.method,
-                  request.path);
+      check_reply(router.handle(request.method, request.path, request.body), request.method, request.path);
       state = parser.reset_for_next();
     }
     if (state == http::RequestParser::State::failed) {

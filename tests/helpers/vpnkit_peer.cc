@@ -10,12 +10,12 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <algorithm>
 #include <fstream>
 #include <string>
 #include <vector>
@@ -154,10 +154,10 @@ Bytes dhcp_reply(const uint8_t* bootp, uint8_t type) {
   b[0] = 2;  // BOOTREPLY
   b[1] = 1;
   b[2] = 6;
-  std::memcpy(b.data() + 4, bootp + 4, 4);   // xid
-  std::memcpy(b.data() + 10, bootp + 10, 2);  // flags
-  std::memcpy(b.data() + 16, client_ip, 4);   // yiaddr
-  std::memcpy(b.data() + 20, gateway_ip, 4);  // siaddr
+  std::memcpy(b.data() + 4, bootp + 4, 4);     // xid
+  std::memcpy(b.data() + 10, bootp + 10, 2);   // flags
+  std::memcpy(b.data() + 16, client_ip, 4);    // yiaddr
+  std::memcpy(b.data() + 20, gateway_ip, 4);   // siaddr
   std::memcpy(b.data() + 28, bootp + 28, 16);  // chaddr
   const uint8_t cookie[4] = {99, 130, 83, 99};
   std::memcpy(b.data() + 236, cookie, 4);

@@ -10,14 +10,14 @@ namespace rootlesskit::api::http {
 
 struct Request {
   std::string method;
-  std::string path;  // target without the query string; absolute-form targets reduced to the path
+  std::string path;       // target without the query string; absolute-form targets reduced to the path
   int minor_version = 1;  // HTTP/1.<minor>
   bool keep_alive = true;
   std::string body;
 };
 
 struct Limits {
-  size_t max_head = 16 * 1024;      // request line + headers
+  size_t max_head = 16 * 1024;  // request line + headers
   size_t max_body = 1024 * 1024;
 };
 

@@ -91,8 +91,8 @@ std::string serialize(const Response& response, int minor_version, bool keep_ali
   if (reason.empty()) {
     reason = "status code " + std::to_string(response.status);  // what Go's server writes
   }
-  std::string out = "HTTP/1." + std::to_string(minor_version) + " " + std::to_string(response.status) + " " +
-                    reason + "\r\n";
+  std::string out =
+      "HTTP/1." + std::to_string(minor_version) + " " + std::to_string(response.status) + " " + reason + "\r\n";
   for (const auto& [name, value] : response.headers) {
     out += name + ": " + value + "\r\n";
   }

@@ -44,8 +44,7 @@ Fd open_socket(const std::string& dev) {
   set_option(fd.get(), SOL_SOCKET, SO_BROADCAST, &on, sizeof on, "SO_BROADCAST");
   // Without an address on the interface the kernel has no route for 255.255.255.255; binding
   // to the device makes it send there anyway (from 0.0.0.0) and receive only from there.
-  set_option(fd.get(), SOL_SOCKET, SO_BINDTODEVICE, dev.c_str(), static_cast<socklen_t>(dev.size()),
-             "SO_BINDTODEVICE");
+  set_option(fd.get(), SOL_SOCKET, SO_BINDTODEVICE, dev.c_str(), static_cast<socklen_t>(dev.size()), "SO_BINDTODEVICE");
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_port = htons(client_port);
@@ -145,8 +144,8 @@ Message Client::exchange(const Message& request, const Ipv4Address& to, MessageT
         continue;
       }
       if (reply->type() == MessageType::nak) {
-        throw Error(fmt::format("got DHCPNAK from {} in reply to {}", to_string(reply->siaddr),
-                                to_string(*request.type())));
+        throw Error(
+            fmt::format("got DHCPNAK from {} in reply to {}", to_string(reply->siaddr), to_string(*request.type())));
       }
       if (reply->type() == wanted) {
         log::debug("dhcp: got {} on {}", to_string(wanted), m_dev);
@@ -164,8 +163,8 @@ Lease Client::acquire(std::chrono::seconds timeout) {
   if (servers.empty()) {
     throw Error("got a DHCPOFFER without a server identifier");
   }
-  Message ack = exchange(make_request(xid, m_mac, offer.yiaddr, servers.front()), broadcast_address,
-                         MessageType::ack, timeout);
+  Message ack =
+      exchange(make_request(xid, m_mac, offer.yiaddr, servers.front()), broadcast_address, MessageType::ack, timeout);
   return lease_from_ack(ack);
 }
 

@@ -39,8 +39,7 @@ class Client {
 
  private:
   // Sends `request` to `to` and waits for a reply of type `wanted` (or a NAK) to its xid.
-  Message exchange(const Message& request, const Ipv4Address& to, MessageType wanted,
-                   std::chrono::seconds timeout);
+  Message exchange(const Message& request, const Ipv4Address& to, MessageType wanted, std::chrono::seconds timeout);
   void send(const Message& message, const Ipv4Address& to);
   // The next well-formed DHCP message, or nullopt once `until` has passed.
   std::optional<Message> receive(Clock::time_point until);

@@ -17,8 +17,8 @@ constexpr size_t min_packet_size = 300;
 constexpr std::array<uint8_t, 4> magic_cookie{99, 130, 83, 99};
 
 // Offsets of the BOOTP fields.
-constexpr size_t off_op = 0, off_htype = 1, off_hlen = 2, off_xid = 4, off_secs = 8, off_flags = 10,
-                 off_ciaddr = 12, off_yiaddr = 16, off_siaddr = 20, off_giaddr = 24, off_chaddr = 28;
+constexpr size_t off_op = 0, off_htype = 1, off_hlen = 2, off_xid = 4, off_secs = 8, off_flags = 10, off_ciaddr = 12,
+                 off_yiaddr = 16, off_siaddr = 20, off_giaddr = 24, off_chaddr = 28;
 
 void put16(std::vector<uint8_t>& b, size_t at, uint16_t v) {
   b[at] = static_cast<uint8_t>(v >> 8);

@@ -113,10 +113,10 @@ bool answers(const Message& reply, uint32_t xid, const MacAddress& mac);
 struct Lease {
   Ipv4Address ip{};
   int prefix = 0;
-  Ipv4Address router{};           // the first router
-  std::vector<Ipv4Address> dns;   // every DNS server, in order; upstream uses the first
-  Ipv4Address server{};           // server identifier, for renewals
-  uint32_t lease_seconds = 0;     // infinite_lease when the server sent none
+  Ipv4Address router{};                     // the first router
+  std::vector<Ipv4Address> dns;             // every DNS server, in order; upstream uses the first
+  Ipv4Address server{};                     // server identifier, for renewals
+  uint32_t lease_seconds = 0;               // infinite_lease when the server sent none
   std::optional<uint32_t> renewal_seconds;  // T1 (option 58), if the server sent it
 };
 inline constexpr uint32_t infinite_lease = 0xffffffff;

@@ -48,7 +48,8 @@ void prepare_release(const dhcp::Client& client, const dhcp::Lease& lease) {
   if (lease.server == dhcp::Ipv4Address{}) {
     return;  // no server identifier: a RELEASE could not name its server
   }
-  std::vector<uint8_t> bytes = dhcp::encode(dhcp::make_release(dhcp::random_xid(), client.mac(), lease.ip, lease.server));
+  std::vector<uint8_t> bytes =
+      dhcp::encode(dhcp::make_release(dhcp::random_xid(), client.mac(), lease.ip, lease.server));
   sigset_t term;
   sigemptyset(&term);
   sigaddset(&term, SIGTERM);
@@ -89,8 +90,8 @@ dhcp::Lease renew(dhcp::Client& client, const dhcp::Lease& lease, Clock::time_po
       return client.renew(lease, broadcast, std::clamp(left, std::chrono::seconds(5), dhcp_timeout));
     } catch (const Error& e) {
       if (left.count() <= 0) {
-        log::error("the DHCP lease of {} on {} has expired; still trying to renew it: {}",
-                   dhcp::to_string(lease.ip), dev, e.what());
+        log::error("the DHCP lease of {} on {} has expired; still trying to renew it: {}", dhcp::to_string(lease.ip),
+                   dev, e.what());
       } else {
         log::warn("failed to renew the DHCP lease of {} on {}: {}", dhcp::to_string(lease.ip), dev, e.what());
       }
@@ -109,8 +110,8 @@ void keep(dhcp::Client& client, dhcp::Lease lease, const std::string& dev) {
     sleep_for(*delay);
     dhcp::Lease fresh = renew(client, lease, obtained + std::chrono::seconds(lease.lease_seconds), dev);
     if (fresh.ip != lease.ip) {
-      log::error("the DHCP server moved {} from {} to {}; keeping {} and no longer renewing",
-                 dev, dhcp::to_string(lease.ip), dhcp::to_string(fresh.ip), dhcp::to_string(lease.ip));
+      log::error("the DHCP server moved {} from {} to {}; keeping {} and no longer renewing", dev,
+                 dhcp::to_string(lease.ip), dhcp::to_string(fresh.ip), dhcp::to_string(lease.ip));
       return;
     }
     log::debug("dhcp: renewed the lease of {} on {} for {}s", dhcp::to_string(fresh.ip), dev, fresh.lease_seconds);
@@ -122,7 +123,7 @@ void keep(dhcp::Client& client, dhcp::Lease lease, const std::string& dev) {
 // The keeper's body, after its setup steps (common/spawn.h: stdio, fds, the detached netns).
 void keeper_main(const KeeperRequest& r) {
   // Its parent-death signal is SIGTERM (see the constructor); from here on it releases the lease.
-  struct sigaction term{};
+  struct sigaction term {};
   term.sa_handler = release_and_exit;
   ::sigaction(SIGTERM, &term, nullptr);
   netlink::set_link_up(r.dev);

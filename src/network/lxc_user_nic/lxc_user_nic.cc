@@ -1,7 +1,6 @@
 // lxc-user-nic parent driver: one run of the setuid helper, with advice when it refuses.
 #include "network/lxc_user_nic/lxc_user_nic.h"
 
-
 #include "common/error.h"
 #include "common/fs.h"
 #include "common/log.h"
@@ -13,9 +12,7 @@
 namespace rootlesskit::network::lxc_user_nic {
 namespace {
 
-std::optional<std::string> read_usernet() {
-  return read_file(usernet_path);
-}
+std::optional<std::string> read_usernet() { return read_file(usernet_path); }
 
 }  // namespace
 
@@ -55,8 +52,8 @@ void ParentDriver::create_veth(pid_t netns_pid) {
   }
   // Prints "<ifname>:<ifindex in the netns>:<host veth>:<host ifindex>".
   std::vector<std::string> fields = split(std::string(trim_space(result.out)), ':');
-  log::debug("lxc-user-nic attached {} to bridge {} as {}", fields.size() == 4 ? fields[2] : output,
-             m_options.bridge, m_options.ifname);
+  log::debug("lxc-user-nic attached {} to bridge {} as {}", fields.size() == 4 ? fields[2] : output, m_options.bridge,
+             m_options.ifname);
 }
 
 }  // namespace rootlesskit::network::lxc_user_nic

@@ -45,9 +45,9 @@ std::vector<std::string> fields(std::string_view line) {
 std::string default_binary() {
   struct utsname uts {};
   std::string machine = ::uname(&uts) == 0 ? uts.machine : "";
-  for (const std::string& path : {std::string("/usr/libexec/lxc/lxc-user-nic"),
-                                  "/usr/lib/" + machine + "-linux-gnu/lxc/lxc-user-nic",
-                                  std::string("/usr/lib/lxc/lxc-user-nic")}) {
+  for (const std::string& path :
+       {std::string("/usr/libexec/lxc/lxc-user-nic"), "/usr/lib/" + machine + "-linux-gnu/lxc/lxc-user-nic",
+        std::string("/usr/lib/lxc/lxc-user-nic")}) {
     struct stat st {};
     if (::stat(path.c_str(), &st) == 0) {
       return path;
@@ -115,8 +115,8 @@ int allowed_nics(const std::string& usernet, const Requester& who, const std::st
   return total;
 }
 
-std::string failure_advice(const std::string& output, const std::optional<std::string>& usernet,
-                           const Requester& who, const std::string& bridge) {
+std::string failure_advice(const std::string& output, const std::optional<std::string>& usernet, const Requester& who,
+                           const std::string& bridge) {
   const std::string add_line = "as root, add the line " + usernet_line(who, bridge) + " to " + usernet_path;
   if (contains(output, "Error attaching") || contains(output, "Could not get MTU for netdev")) {
     return "bridge " + go_quote(bridge) + " does not exist or cannot take a veth: create it, with a DHCP server" +

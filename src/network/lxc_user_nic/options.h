@@ -10,7 +10,6 @@
 #include <string>
 #include <vector>
 
-
 namespace rootlesskit::network::lxc_user_nic {
 
 inline constexpr int default_mtu = 1500;
@@ -53,7 +52,7 @@ int allowed_nics(const std::string& usernet, const Requester& who, const std::st
 
 // What the user should do about a failed `lxc-user-nic create`, from its output and the content
 // of /etc/lxc/lxc-usernet (nullopt: the file is missing or unreadable). Empty if unknown.
-std::string failure_advice(const std::string& output, const std::optional<std::string>& usernet,
-                           const Requester& who, const std::string& bridge);
+std::string failure_advice(const std::string& output, const std::optional<std::string>& usernet, const Requester& who,
+                           const std::string& bridge);
 
 }  // namespace rootlesskit::network::lxc_user_nic

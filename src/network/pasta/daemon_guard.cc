@@ -79,9 +79,7 @@ DaemonGuard::DaemonGuard(pid_t pid, std::string name) : m_pid(pid), m_name(std::
 
 DaemonGuard::~DaemonGuard() { stop(); }
 
-bool DaemonGuard::daemon_exited() {
-  return m_watchdog && m_watchdog.try_wait().has_value();
-}
+bool DaemonGuard::daemon_exited() { return m_watchdog && m_watchdog.try_wait().has_value(); }
 
 bool DaemonGuard::stop() {
   bool gone = true;

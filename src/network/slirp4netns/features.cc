@@ -3,8 +3,8 @@
 
 #include <fcntl.h>
 #include <linux/seccomp.h>
-#include <sys/stat.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 
 #include <cerrno>
 
@@ -45,7 +45,10 @@ std::optional<Features> features_from_binary(const std::string& binary) {
   }
   std::string content(static_cast<size_t>(st.st_size), '\0');
   content.resize(read_full(fd.get(), content.data(), content.size()));
-  if (content.compare(0, 4, "\x7f" "ELF") != 0 || !contains(content, "--netns-type")) {
+  if (content.compare(0, 4,
+                      "\x7f"
+                      "ELF") != 0 ||
+      !contains(content, "--netns-type")) {
     return std::nullopt;
   }
   return parse_features(content);

@@ -52,10 +52,10 @@ messages::NetworkDriverCompleted ParentDriver::configure(pid_t child_pid, const 
   log::debug("executing {}", go_slice(argv));
   Pipe ready = make_pipe();
   Fd null(::open("/dev/null", O_RDONLY | O_CLOEXEC));
-  HelperSpec spec{argv,
-                  {{0, null.get()}, {1, m_output.helper_end()}, {2, m_output.helper_end()},
-                   {ready_fd_number, ready.write.get()}},
-                  nullptr};
+  HelperSpec spec{
+      argv,
+      {{0, null.get()}, {1, m_output.helper_end()}, {2, m_output.helper_end()}, {ready_fd_number, ready.write.get()}},
+      nullptr};
   m_process = spawn_helper(spec);
   m_output.release_helper_end();
   ready.write.reset();

@@ -89,9 +89,8 @@ messages::NetworkDriverCompleted ParentDriver::configure(pid_t child_pid, const 
   log::debug("executing {}", go_slice(slirp.argv));
   m_slirp = spawn_helper(slirp);
   OpenedNetns netns(target);
-  HelperSpec tap{{m_options.binary, "tap://" + m_options.ifname},
-                 {{0, tap_end.get()}, {1, tap_end.get()}, {2, out}},
-                 &netns};
+  HelperSpec tap{
+      {m_options.binary, "tap://" + m_options.ifname}, {{0, tap_end.get()}, {1, tap_end.get()}, {2, out}}, &netns};
   log::debug("executing {} in the child's network namespace", go_slice(tap.argv));
   m_tap = spawn_helper(tap);
   m_output.release_helper_end();

@@ -36,8 +36,8 @@ std::string ChildDriver::configure_child(const messages::NetworkDriverCompleted&
                                          const std::string& detached_netns_path) {
   RelayRequest request = relay_request(message, detached_netns_path);
   m_relay.emplace(request);
-  log::debug("vpnkit: relaying {} (MAC {}) to vif {} on {}", request.ifname, dhcp::to_string(request.mac),
-             request.uuid, request.socket_path);
+  log::debug("vpnkit: relaying {} (MAC {}) to vif {} on {}", request.ifname, dhcp::to_string(request.mac), request.uuid,
+             request.socket_path);
   return GenericChildDriver().configure_child(message, detached_netns_path);
 }
 

@@ -41,8 +41,8 @@ inline constexpr size_t vif_request_size = 1 + uuid_text_size + 4;  // 41
 
 struct VifRequest {
   VifRequestType type = VifRequestType::ethernet;
-  std::string uuid;          // "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx"
-  dhcp::Ipv4Address ip{};    // only with ethernet_with_ip
+  std::string uuid;        // "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx"
+  dhcp::Ipv4Address ip{};  // only with ethernet_with_ip
 };
 // Throws Error "invalid UUID: <text>" unless `uuid` is 36 characters of UUID text.
 std::array<uint8_t, vif_request_size> encode_vif_request(const VifRequest& request);
@@ -58,7 +58,7 @@ struct VifInfo {
   uint16_t max_packet_size = 0;
   MacAddress mac{};
 };
-std::vector<uint8_t> encode_vif_ok(const VifInfo& info);        // 258 bytes
+std::vector<uint8_t> encode_vif_ok(const VifInfo& info);          // 258 bytes
 std::vector<uint8_t> encode_vif_error(std::string_view message);  // truncated to 255 bytes
 // `data` is the 257 bytes after an OK type byte.
 VifInfo decode_vif_info(const uint8_t* data);

@@ -48,9 +48,7 @@ bool is_host_address(const SocketAddress& address) {
   return false;
 }
 
-bool is_unspecified(const SocketAddress& a) {
-  return a.ip_string() == "0.0.0.0" || a.ip_string() == "::";
-}
+bool is_unspecified(const SocketAddress& a) { return a.ip_string() == "0.0.0.0" || a.ip_string() == "::"; }
 
 }  // namespace
 
@@ -128,9 +126,7 @@ SocketAddress SocketAddress::unmapped() const {
   return a;
 }
 
-std::string SocketAddress::key() const {
-  return std::string(reinterpret_cast<const char*>(&m_storage), m_length);
-}
+std::string SocketAddress::key() const { return std::string(reinterpret_cast<const char*>(&m_storage), m_length); }
 
 std::string join_host_port(std::string_view host, int port) {
   std::string h(host);
@@ -162,7 +158,8 @@ ListenResult listen_port(std::string_view proto, std::string_view ip, int port) 
     address = SocketAddress::from_ip(ip, port);
     if ((suffix == '4' && address.family() != AF_INET) || (suffix == '6' && address.family() != AF_INET6)) {
       result.error = EAFNOSUPPORT;
-      result.error_text = "listen " + std::string(proto) + ": address " + std::string(ip) + ": no suitable address found";
+      result.error_text =
+          "listen " + std::string(proto) + ": address " + std::string(ip) + ": no suitable address found";
       return result;
     }
   }

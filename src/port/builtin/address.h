@@ -48,8 +48,8 @@ class SocketAddress {
 // and Go's text: `listen tcp 0.0.0.0:80: bind: permission denied`.
 struct ListenResult {
   Fd fd;
-  int error = 0;             // errno of the failed step, 0 on success
-  std::string error_text;    // Go-shaped text when error != 0
+  int error = 0;           // errno of the failed step, 0 on success
+  std::string error_text;  // Go-shaped text when error != 0
 };
 ListenResult listen_port(std::string_view proto, std::string_view ip, int port);
 

@@ -72,7 +72,8 @@ Fd make_socket(int family, SocketType type) {
 
 class ChildDriver::Server : public IoHandler {
  public:
-  Server(EventLoop& loop, Fd channel, const std::string& detached_netns_path) : m_loop(loop), m_channel(std::move(channel)) {
+  Server(EventLoop& loop, Fd channel, const std::string& detached_netns_path)
+      : m_loop(loop), m_channel(std::move(channel)) {
     if (!detached_netns_path.empty()) {
       m_served = open_netns(detached_netns_path);
       m_own = open_netns("/proc/self/ns/net");

@@ -7,8 +7,8 @@
 #include <sys/socket.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cerrno>
+#include <chrono>
 
 #include "common/error.h"
 #include "common/log.h"
@@ -29,8 +29,8 @@ std::string dial_error(SocketType type, const SocketAddress& target, int err) {
 
 // Failures that are about the target, not about connecting from the parent.
 bool is_target_error(int err) {
-  return err == ECONNREFUSED || err == ENETUNREACH || err == EHOSTUNREACH || err == ETIMEDOUT ||
-         err == EADDRNOTAVAIL || err == ECONNRESET;
+  return err == ECONNREFUSED || err == ENETUNREACH || err == EHOSTUNREACH || err == ETIMEDOUT || err == EADDRNOTAVAIL ||
+         err == ECONNRESET;
 }
 
 // Binds `socket` (made in the child's namespace) to the client's own address. The parent owns
@@ -96,8 +96,8 @@ void Connector::stop() {
   m_channel_closed = true;
 }
 
-Connector::Ticket Connector::connect(SocketType type, const SocketAddress& target,
-                                     std::optional<SocketAddress> source, Callback done) {
+Connector::Ticket Connector::connect(SocketType type, const SocketAddress& target, std::optional<SocketAddress> source,
+                                     Callback done) {
   Ticket ticket = m_next_ticket++;
   if (m_channel_closed) {
     done(Fd(), "the child's half of the port driver is gone");
@@ -150,8 +150,9 @@ void Connector::pause_refills() {
     return;
   }
   if (!m_fds_lost_warned) {  // once per shortage, not every pause
-    log::warn("port/builtin: sockets from the child were lost: too many open files in the parent; "
-              "new connections wait");
+    log::warn(
+        "port/builtin: sockets from the child were lost: too many open files in the parent; "
+        "new connections wait");
     m_fds_lost_warned = true;
   }
   m_refill_timer = m_loop.after(refill_pause, [this] {

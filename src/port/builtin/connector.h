@@ -67,8 +67,8 @@ class Connector {
   };
   struct Pool {
     std::vector<Fd> sockets;
-    int requested = 0;              // sockets asked for and not yet received
-    std::deque<Ticket> waiting;     // tickets waiting for a socket, oldest first
+    int requested = 0;           // sockets asked for and not yet received
+    std::deque<Ticket> waiting;  // tickets waiting for a socket, oldest first
   };
   class ChannelHandler;
 

@@ -87,7 +87,8 @@ Status ParentDriver::add_port(const Spec& spec) {
     m_connector->prefill(target.family(), SocketType::tcp);
   } else {
     UdpForwarder::Settings settings{target, m_options.udp_idle_timeout, label};
-    published->forwarder = std::make_unique<UdpForwarder>(*m_loop, *m_connector, std::move(listener), std::move(settings));
+    published->forwarder =
+        std::make_unique<UdpForwarder>(*m_loop, *m_connector, std::move(listener), std::move(settings));
     m_connector->prefill(target.family(), SocketType::udp);
   }
   int id = m_next_id++;

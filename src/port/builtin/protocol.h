@@ -31,8 +31,8 @@ struct SocketsMessage {
 struct DialMessage {
   long long id = 0;
   SocketType type = SocketType::tcp;
-  std::string ip;  // requests only
-  int port = 0;    // requests only
+  std::string ip;     // requests only
+  int port = 0;       // requests only
   std::string error;  // replies only
 };
 

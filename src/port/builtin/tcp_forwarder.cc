@@ -65,7 +65,8 @@ class TcpForwarder::Connection {
       source = client;
     }
     m_ticket = m_forwarder.m_connector.connect(
-        SocketType::tcp, s.target, source, [this](Fd socket, const std::string& error) { on_socket(std::move(socket), error); });
+        SocketType::tcp, s.target, source,
+        [this](Fd socket, const std::string& error) { on_socket(std::move(socket), error); });
   }
 
  private:

@@ -17,9 +17,9 @@ namespace rootlesskit::port::builtin {
 class TcpForwarder {
  public:
   struct Settings {
-    SocketAddress target;             // where to connect inside the child
+    SocketAddress target;  // where to connect inside the child
     bool source_ip_transparent = false;
-    std::string label;                // for debug lines, e.g. "tcp 0.0.0.0:8080"
+    std::string label;  // for debug lines, e.g. "tcp 0.0.0.0:8080"
   };
 
   // Takes a listening socket (address.h listen_port) and starts accepting.

@@ -120,8 +120,8 @@ TcpRelay::Direction& TcpRelay::direction_to(const Side& side) {
 void TcpRelay::pump(Direction& d) {
   for (int i = 0; i < splice_budget && !m_finished; ++i) {
     if (d.in_pipe > 0) {
-      ssize_t n = ::splice(d.pipe->read.get(), nullptr, d.to->fd.get(), nullptr, d.in_pipe,
-                           SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+      ssize_t n =
+          ::splice(d.pipe->read.get(), nullptr, d.to->fd.get(), nullptr, d.in_pipe, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
       if (n > 0) {
         d.in_pipe -= static_cast<size_t>(n);
         continue;

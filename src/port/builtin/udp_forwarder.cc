@@ -43,8 +43,9 @@ class UdpForwarder::Flow : public IoHandler {
   Flow(UdpForwarder& forwarder, const SocketAddress& client)
       : m_forwarder(forwarder), m_loop(forwarder.m_loop), m_connector(forwarder.m_connector), m_client(client) {
     m_last_activity = Clock::now();
-    m_ticket = forwarder.m_connector.connect(SocketType::udp, forwarder.m_settings.target, std::nullopt,
-                                             [this](Fd socket, const std::string& error) { on_socket(std::move(socket), error); });
+    m_ticket = forwarder.m_connector.connect(
+        SocketType::udp, forwarder.m_settings.target, std::nullopt,
+        [this](Fd socket, const std::string& error) { on_socket(std::move(socket), error); });
   }
 
   // Touches only what outlives the forwarder (see TcpForwarder::Connection).
@@ -157,7 +158,8 @@ void UdpForwarder::forward(const SocketAddress& client, const char* data, size_t
   if (it == m_flows.end()) {
     it = m_flows.emplace(key, std::make_unique<Flow>(*this, client)).first;
     if (m_sweep_timer == 0) {
-      auto period = std::clamp(m_settings.idle_timeout / 3, std::chrono::milliseconds(10), std::chrono::milliseconds(10'000));
+      auto period =
+          std::clamp(m_settings.idle_timeout / 3, std::chrono::milliseconds(10), std::chrono::milliseconds(10'000));
       m_sweep_timer = m_loop.after(period, [this] { sweep(); });
     }
   }
@@ -185,7 +187,8 @@ void UdpForwarder::sweep() {
     close_flow(key);
   }
   if (!m_flows.empty()) {
-    auto period = std::clamp(m_settings.idle_timeout / 3, std::chrono::milliseconds(10), std::chrono::milliseconds(10'000));
+    auto period =
+        std::clamp(m_settings.idle_timeout / 3, std::chrono::milliseconds(10), std::chrono::milliseconds(10'000));
     m_sweep_timer = m_loop.after(period, [this] { sweep(); });
   }
 }

@@ -126,8 +126,9 @@ Status ParentDriver::add_port(const Spec& spec) {
   }
   std::string guest = spec.child_ip.empty() ? m_child_ip : ipv4_child_ip(spec.child_ip);
   if (guest.rfind("127.", 0) == 0) {
-    throw Error("unsupported child IP " + guest + ": slirp4netns cannot reach the child's loopback (use the child's address " +
-                m_child_ip + ", or leave the child IP out)");
+    throw Error("unsupported child IP " + guest +
+                ": slirp4netns cannot reach the child's loopback (use the child's address " + m_child_ip +
+                ", or leave the child IP out)");
   }
   json request{{"execute", "add_hostfwd"},
                {"arguments",

@@ -23,8 +23,8 @@ std::string explain_start_error(const Spec& spec, const std::string& error) {
   }
   return "cannot expose privileged port " + std::to_string(spec.parent_port) +
          ", you can add 'net.ipv4.ip_unprivileged_port_start=" + std::to_string(spec.parent_port) +
-         "' to /etc/sysctl.conf (currently " + std::to_string(start) + "), or choose a larger port number (>= " +
-         std::to_string(start) + "): " + error;
+         "' to /etc/sysctl.conf (currently " + std::to_string(start) +
+         "), or choose a larger port number (>= " + std::to_string(start) + "): " + error;
 }
 
 }  // namespace

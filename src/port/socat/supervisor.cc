@@ -101,8 +101,8 @@ std::string strip_log_dates(std::string_view text) {
   for (const std::string& raw : split(text, '\n')) {
     std::string_view line = trim_space(raw);
     // "2026/12/06 08:11:16 socat[42] E ...": a date, a time, then the message.
-    if (line.size() > 20 && line[4] == '/' && line[7] == '/' && line[10] == ' ' && line[13] == ':' &&
-        line[19] == ' ' && std::isdigit(static_cast<unsigned char>(line[0])) != 0) {
+    if (line.size() > 20 && line[4] == '/' && line[7] == '/' && line[10] == ' ' && line[13] == ':' && line[19] == ' ' &&
+        std::isdigit(static_cast<unsigned char>(line[0])) != 0) {
       line.remove_prefix(20);
     }
     if (!line.empty()) {
@@ -203,8 +203,8 @@ void Supervisor::await_ready() {
       return;
     }
     if (Clock::now() >= deadline) {
-      log::debug("port/socat: socat (pid {}) is not listening after {}; assuming it is slow",
-                 m_instance->process.pid(), go_duration_text(m_settings.ready_timeout));
+      log::debug("port/socat: socat (pid {}) is not listening after {}; assuming it is slow", m_instance->process.pid(),
+                 go_duration_text(m_settings.ready_timeout));
       return;
     }
   }

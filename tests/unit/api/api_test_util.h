@@ -16,8 +16,8 @@
 #include <string>
 
 #include "api/server.h"
-#include "common/event_loop.h"
 #include "common/error.h"
+#include "common/event_loop.h"
 #include "common/fd.h"
 
 namespace rootlesskit::api::testing {
@@ -47,8 +47,7 @@ class FakePorts : public PortManager {
       throw Error("invalid ParentPort: '\\x00'");
     }
     for (const auto& [id, p] : m_ports) {
-      if (p.spec.proto == spec.proto && p.spec.parent_ip == spec.parent_ip &&
-          p.spec.parent_port == spec.parent_port) {
+      if (p.spec.proto == spec.proto && p.spec.parent_ip == spec.parent_ip && p.spec.parent_port == spec.parent_port) {
         throw Error("conflict with ID " + std::to_string(id));
       }
     }
@@ -142,8 +141,8 @@ class RawHttp {
     }
   }
 
-  RawResponse request(const std::string& method, const std::string& target,
-                      const std::string& body = "", const std::string& extra_headers = "") {
+  RawResponse request(const std::string& method, const std::string& target, const std::string& body = "",
+                      const std::string& extra_headers = "") {
     std::string req = method + " " + target + " HTTP/1.1\r\nHost: rootlesskit\r\n" + extra_headers;
     if (!body.empty() || method == "POST") {
       req += "Content-Length: " + std::to_string(body.size()) + "\r\n";

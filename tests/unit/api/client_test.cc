@@ -37,8 +37,7 @@ TEST(ApiClient, RoundTrip) {
   EXPECT_EQ(a, (PortStatus{1, {"tcp", "127.0.0.1", 8080, 80, ""}}));
   EXPECT_EQ(b.id, 2);
   EXPECT_EQ(client.list_ports(), (std::vector<PortStatus>{a, b}));
-  EXPECT_EQ(error_of([&] { client.add_port(PortSpec{"tcp", "127.0.0.1", 8080, 90, ""}); }),
-            "conflict with ID 1");
+  EXPECT_EQ(error_of([&] { client.add_port(PortSpec{"tcp", "127.0.0.1", 8080, 90, ""}); }), "conflict with ID 1");
   client.remove_port(1);
   EXPECT_EQ(error_of([&] { client.remove_port(1); }), "unknown id: 1");
   EXPECT_EQ(client.list_ports(), (std::vector<PortStatus>{b}));
@@ -87,19 +86,19 @@ TEST(ApiClient, GivesUpOnAServerThatNeverAnswers) {
   using std::chrono::milliseconds;
   client.set_timeouts(Client::Timeouts{milliseconds(200), milliseconds(300)});
   auto start = std::chrono::steady_clock::now();
-  EXPECT_EQ(error_of([&] { client.info(); }), "Get \"http://rootlesskit/v1/info\": the API server at " +
-                                                  path + " did not answer within 0.2s");
-  EXPECT_EQ(error_of([&] { client.add_port(PortSpec{"tcp", "", 8080, 80, ""}); }),
-            "Post \"http://rootlesskit/v1/ports\": the API server at " + path +
-                " did not answer within 0.3s");
+  EXPECT_EQ(error_of([&] { client.info(); }),
+            "Get \"http://rootlesskit/v1/info\": the API server at " + path + " did not answer within 0.2s");
+  EXPECT_EQ(error_of([&] {
+              client.add_port(PortSpec{"tcp", "", 8080, 80, ""});
+            }),
+            "Post \"http://rootlesskit/v1/ports\": the API server at " + path + " did not answer within 0.3s");
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
 }
 
 // Serves one connection with a canned response and keeps the request it read.
 class CannedServer {
  public:
-  explicit CannedServer(std::string response)
-      : m_path(m_dir.path() + "/api.sock"), m_listener(listen_unix(m_path)) {
+  explicit CannedServer(std::string response) : m_path(m_dir.path() + "/api.sock"), m_listener(listen_unix(m_path)) {
     m_thread = std::thread([this, response = std::move(response)] {
       Fd conn(::accept4(m_listener.get(), nullptr, nullptr, SOCK_CLOEXEC));
       char buf[4096];
@@ -154,8 +153,7 @@ TEST(ApiClient, NonJsonErrorBody) {
       "HTTP/1.1 404 Not Found\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: 19\r\n"
       "Connection: close\r\n\r\n404 page not found\n");
   Client client = Client::open(srv.path());
-  EXPECT_EQ(error_of([&] { client.info(); }),
-            "unexpected HTTP status Not Found, body=\"404 page not found\\n\"");
+  EXPECT_EQ(error_of([&] { client.info(); }), "unexpected HTTP status Not Found, body=\"404 page not found\\n\"");
 }
 
 TEST(ApiClient, JsonErrorBodyWithTextContentType) {

@@ -32,8 +32,7 @@ TEST(GoJson, DecoderSyntaxErrorsReadLikeGo) {
   EXPECT_EQ(decode_error("  \n"), "EOF");
   EXPECT_EQ(decode_error("{\"proto\":\"tcp\""), "unexpected EOF");
   EXPECT_EQ(decode_error("{\"a\" 1}"), "invalid character '1' after object key");
-  EXPECT_EQ(decode_error("{\"a\":1,}"),
-            "invalid character '}' looking for beginning of object key string");
+  EXPECT_EQ(decode_error("{\"a\":1,}"), "invalid character '}' looking for beginning of object key string");
   EXPECT_EQ(decode_error("{\"a\":1 \"b\"}"), "invalid character '\"' after object key:value pair");
   EXPECT_EQ(decode_error("[1 2]"), "invalid character '2' after array element");
   EXPECT_EQ(decode_error("[1,]"), "invalid character ']' looking for beginning of value");
@@ -70,7 +69,7 @@ TEST(GoJson, DecodesStringsLikeGo) {
   EXPECT_EQ(decode_first(R"("a\u003cb\n\"\\\/")").text, "a<b\n\"\\/");
   EXPECT_EQ(decode_first(R"("\ud83d\ude00")").text, "\xf0\x9f\x98\x80");
   EXPECT_EQ(decode_first(R"("\ud83d x")").text, "\xef\xbf\xbd x");  // lone surrogate
-  EXPECT_EQ(decode_first("\"\xff\"").text, "\xef\xbf\xbd");           // invalid UTF-8
+  EXPECT_EQ(decode_first("\"\xff\"").text, "\xef\xbf\xbd");         // invalid UTF-8
   Value v = decode_first(R"({"a":[1,true,null,"x"],"a":{}})");
   ASSERT_EQ(v.members.size(), 2u);
   EXPECT_EQ(v.members[0].value.items.size(), 4u);
@@ -146,11 +145,16 @@ TEST(GoJson, NumbersBeyondADoubleKeepTheirText) {
 }
 
 TEST(GoJson, SurrogatesAndInvalidUtf8BecomeReplacementCharacters) {
-  EXPECT_EQ(decode_first(R"("\ud83d\u0041")").text, "\xef\xbf\xbd" "A");
+  EXPECT_EQ(decode_first(R"("\ud83d\u0041")").text,
+            "\xef\xbf\xbd"
+            "A");
   EXPECT_EQ(decode_first(R"("\udc00")").text, "\xef\xbf\xbd");
   EXPECT_EQ(decode_first(R"("\ud83d\ud83d\ude00")").text, "\xef\xbf\xbd\xf0\x9f\x98\x80");
-  EXPECT_EQ(decode_first("\"a\xff\xfe\xed\xa0\x80" "b\"").text,
-            "a\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd" "b");
+  EXPECT_EQ(decode_first("\"a\xff\xfe\xed\xa0\x80"
+                         "b\"")
+                .text,
+            "a\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"
+            "b");
   Value key = decode_first("{\"\xff\":1}");
   ASSERT_EQ(key.members.size(), 1u);
   EXPECT_EQ(key.members[0].key, "\xef\xbf\xbd");

@@ -17,8 +17,8 @@ namespace {
 using testing::FakePorts;
 using testing::RunningServer;
 
-std::string run(const std::string& socket, const std::string& subcommand,
-                const std::vector<std::string>& args = {}, bool json = false) {
+std::string run(const std::string& socket, const std::string& subcommand, const std::vector<std::string>& args = {},
+                bool json = false) {
   std::ostringstream out;
   run_rootlessctl_command(subcommand, args, json, socket, out);
   return out.str();
@@ -64,14 +64,18 @@ TEST(Rootlessctl, Commands) {
   EXPECT_EQ(run(s, "list-ports", {}, true), "");
   EXPECT_EQ(run(s, "add-ports", {"127.0.0.1:8080:80/tcp", ":8081:81/udp"}), "1\n2\n");
   EXPECT_EQ(run(s, "add-ports", {"[::1]:8082:[::2]:80/udp"}, true),
-            "{\"id\":3,\"spec\":{\"proto\":\"udp\",\"parentIP\":\"::1\",\"parentPort\":8082,\"childPort\":80,\"childIP\":\"::2\"}}\n");
+            "{\"id\":3,\"spec\":{\"proto\":\"udp\",\"parentIP\":\"::1\",\"parentPort\":8082,\"childPort\":80,"
+            "\"childIP\":\"::2\"}}\n");
   EXPECT_EQ(run(s, "list-ports", {}, true),
             "{\"id\":1,\"spec\":{\"proto\":\"tcp\",\"parentIP\":\"127.0.0.1\",\"parentPort\":8080,\"childPort\":80}}\n"
             "{\"id\":2,\"spec\":{\"proto\":\"udp\",\"parentPort\":8081,\"childPort\":81}}\n"
-            "{\"id\":3,\"spec\":{\"proto\":\"udp\",\"parentIP\":\"::1\",\"parentPort\":8082,\"childPort\":80,\"childIP\":\"::2\"}}\n");
+            "{\"id\":3,\"spec\":{\"proto\":\"udp\",\"parentIP\":\"::1\",\"parentPort\":8082,\"childPort\":80,"
+            "\"childIP\":\"::2\"}}\n");
   // add-ports stops at the first API error; earlier ports stay.
   std::ostringstream out;
-  EXPECT_EQ(error_of([&] { run_rootlessctl_command("add-ports", {":9000:90/tcp", ":8081:81/udp"}, false, s, out); }),
+  EXPECT_EQ(error_of([&] {
+              run_rootlessctl_command("add-ports", {":9000:90/tcp", ":8081:81/udp"}, false, s, out);
+            }),
             "conflict with ID 2");
   EXPECT_EQ(out.str(), "4\n");
   out.str("");
@@ -83,9 +87,13 @@ TEST(Rootlessctl, ArgumentErrorsComeFirst) {
   const std::string none = "/nonexist";
   EXPECT_EQ(error_of([&] { run(none, "add-ports"); }), "no port specified");
   EXPECT_EQ(error_of([&] { run(none, "remove-ports"); }), "no ID specified");
-  EXPECT_EQ(error_of([&] { run(none, "add-ports", {"127.0.0.1:8080:80/tcp", "--json"}); }),
+  EXPECT_EQ(error_of([&] {
+              run(none, "add-ports", {"127.0.0.1:8080:80/tcp", "--json"});
+            }),
             "missing proto in PortSpec string: \"--json\"");
-  EXPECT_EQ(error_of([&] { run(none, "remove-ports", {"1", "abc"}); }),
+  EXPECT_EQ(error_of([&] {
+              run(none, "remove-ports", {"1", "abc"});
+            }),
             "strconv.Atoi: parsing \"abc\": invalid syntax");
   EXPECT_EQ(error_of([&] { run(none, "remove-ports", {"1"}); }), "stat /nonexist: no such file or directory");
 }

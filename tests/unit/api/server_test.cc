@@ -33,9 +33,9 @@ TEST(ApiServer, UnknownPathsAre404TextPages) {
   RunningServer srv(&ports);
   RawHttp http(srv.socket());
   const std::string long_path = "/v1/" + std::string(8000, 'a');
-  for (const std::string& path : {std::string("/v1/info/"), std::string("/v2/info"), std::string("/"),
-                                  std::string("/v1"), std::string("/v1/ports/"), std::string("/v1/ports/1/x"),
-                                  std::string("/v1/%0Ainfo"), long_path}) {
+  for (const std::string& path :
+       {std::string("/v1/info/"), std::string("/v2/info"), std::string("/"), std::string("/v1"),
+        std::string("/v1/ports/"), std::string("/v1/ports/1/x"), std::string("/v1/%0Ainfo"), long_path}) {
     auto r = http.request("GET", path);
     EXPECT_EQ(r.status_line, "HTTP/1.1 404 Not Found") << path;
     EXPECT_EQ(r.headers["content-type"], "text/plain; charset=utf-8") << path;
@@ -49,9 +49,8 @@ TEST(ApiServer, WrongMethodIsEmpty405) {
   RunningServer srv(&ports);
   RawHttp http(srv.socket());
   const std::pair<const char*, const char*> cases[] = {
-      {"PUT", "/v1/ports"},     {"GET", "/v1/ports/1"},  {"HEAD", "/v1/info"},
-      {"OPTIONS", "/v1/info"},  {"POST", "/v1/info"},    {"PATCH", "/v1/ports/1"},
-      {"TRACE", "/v1/info"},    {"DELETE", "/v1/ports"},
+      {"PUT", "/v1/ports"}, {"GET", "/v1/ports/1"},   {"HEAD", "/v1/info"},  {"OPTIONS", "/v1/info"},
+      {"POST", "/v1/info"}, {"PATCH", "/v1/ports/1"}, {"TRACE", "/v1/info"}, {"DELETE", "/v1/ports"},
   };
   for (const auto& [method, path] : cases) {
     auto r = http.request(method, path);

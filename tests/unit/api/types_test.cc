@@ -72,8 +72,7 @@ std::string spec_error(std::string_view json) {
 }
 
 TEST(ApiTypes, PortSpecDecodingFollowsGo) {
-  EXPECT_EQ(port_spec_from_json(
-                R"({"proto":"tcp","parentIP":"127.0.0.1","parentPort":18080,"childPort":80,"x":[1]})"),
+  EXPECT_EQ(port_spec_from_json(R"({"proto":"tcp","parentIP":"127.0.0.1","parentPort":18080,"childPort":80,"x":[1]})"),
             (PortSpec{"tcp", "127.0.0.1", 18080, 80, ""}));
   // Case-insensitive keys, null is a no-op, last duplicate wins, trailing data ignored.
   EXPECT_EQ(port_spec_from_json(R"({"PROTO":"udp","ParentPort":1,"childIP":null,"parentport":2} x)"),
@@ -100,8 +99,7 @@ TEST(ApiTypes, PortSpecDecodingFollowsGo) {
             "json: cannot unmarshal number 99999999999 into Go struct field Spec.parentPort of type int");
   EXPECT_EQ(spec_error(R"({"parentPort":"x","parentPort":1})"),
             "json: cannot unmarshal string into Go struct field Spec.parentPort of type int");
-  EXPECT_EQ(port_spec_from_json(R"({"x":1e400,"parentPort":5,"y":{"z":[null]}})"),
-            (PortSpec{"", "", 5, 0, ""}));
+  EXPECT_EQ(port_spec_from_json(R"({"x":1e400,"parentPort":5,"y":{"z":[null]}})"), (PortSpec{"", "", 5, 0, ""}));
   EXPECT_EQ(spec_error(R"({"proto":"tcp" "x"})"), "invalid character '\"' after object key:value pair");
   EXPECT_EQ(spec_error(R"({"proto":)"), "unexpected EOF");
   EXPECT_EQ(spec_error("[]"), "json: cannot unmarshal array into Go value of type port.Spec");

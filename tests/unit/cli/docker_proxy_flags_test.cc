@@ -33,7 +33,7 @@ TEST(DockerProxyOptions, Defaults) {
 
 TEST(DockerProxyOptions, WhatDockerdPasses) {
   dockerproxy::Options o = parse_docker_proxy_flags({"-proto", "tcp", "-host-ip", "0.0.0.0", "-host-port", "8080",
-                             "-container-ip", "172.17.0.2", "-container-port", "80"});
+                                                     "-container-ip", "172.17.0.2", "-container-port", "80"});
   EXPECT_EQ(o.proto, "tcp");
   EXPECT_EQ(o.host_ip, "0.0.0.0");
   EXPECT_EQ(o.host_port, 8080);
@@ -42,8 +42,8 @@ TEST(DockerProxyOptions, WhatDockerdPasses) {
 }
 
 TEST(DockerProxyOptions, DashesAndEqualsForms) {
-  dockerproxy::Options o = parse_docker_proxy_flags({"--proto=udp", "--host-ip", "::", "-host-port=0x50",
-                             "-container-port", "-5"});
+  dockerproxy::Options o =
+      parse_docker_proxy_flags({"--proto=udp", "--host-ip", "::", "-host-port=0x50", "-container-port", "-5"});
   EXPECT_EQ(o.proto, "udp");
   EXPECT_EQ(o.host_ip, "::");
   EXPECT_EQ(o.host_port, 80);  // Go's ParseInt(s, 0, 64) takes base prefixes
@@ -60,8 +60,7 @@ TEST(DockerProxyOptions, LastValueWinsAndFirstNonFlagStops) {
 TEST(DockerProxyOptions, GoErrorTexts) {
   EXPECT_EQ(usage_error({"-x"}), "flag provided but not defined: -x");
   EXPECT_EQ(usage_error({"--bogus=1"}), "flag provided but not defined: -bogus");
-  EXPECT_EQ(usage_error({"-container-port", "abc"}),
-            "invalid value \"abc\" for flag -container-port: parse error");
+  EXPECT_EQ(usage_error({"-container-port", "abc"}), "invalid value \"abc\" for flag -container-port: parse error");
   EXPECT_EQ(usage_error({"-host-port=99999999999999999999"}),
             "invalid value \"99999999999999999999\" for flag -host-port: value out of range");
   EXPECT_EQ(usage_error({"-proto"}), "flag needs an argument: -proto");

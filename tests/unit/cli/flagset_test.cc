@@ -43,8 +43,7 @@ TEST(FlagSet, Defaults) {
 }
 
 TEST(FlagSet, OneOrTwoDashesAndBothValueForms) {
-  for (const Args& args : {Args{"--net=slirp4netns", "-mtu", "1500"},
-                           Args{"-net", "slirp4netns", "--mtu=1500"},
+  for (const Args& args : {Args{"--net=slirp4netns", "-mtu", "1500"}, Args{"-net", "slirp4netns", "--mtu=1500"},
                            Args{"--net", "slirp4netns", "-mtu=1500"}}) {
     FlagSet fs = sample();
     EXPECT_TRUE(fs.parse(args).empty());
@@ -65,10 +64,9 @@ TEST(FlagSet, ValueMayStartWithDashOrBeEmpty) {
 
 TEST(FlagSet, BoolForms) {
   const std::vector<std::pair<std::string, bool>> cases = {
-      {"--debug", true},       {"-debug", true},        {"--debug=true", true},
-      {"--debug=1", true},     {"--debug=t", true},     {"--debug=T", true},
-      {"--debug=TRUE", true},  {"--debug=True", true},  {"--debug=false", false},
-      {"--debug=0", false},    {"--debug=f", false},    {"--debug=F", false},
+      {"--debug", true},        {"-debug", true},         {"--debug=true", true}, {"--debug=1", true},
+      {"--debug=t", true},      {"--debug=T", true},      {"--debug=TRUE", true}, {"--debug=True", true},
+      {"--debug=false", false}, {"--debug=0", false},     {"--debug=f", false},   {"--debug=F", false},
       {"--debug=FALSE", false}, {"--debug=False", false}, {"-debug=0", false},
   };
   for (const auto& [arg, want] : cases) {
@@ -91,8 +89,7 @@ TEST(FlagSet, BoolDoesNotTakeTheNextArgument) {
 
 TEST(FlagSet, FirstNonFlagStopsParsing) {
   FlagSet fs = sample();
-  EXPECT_EQ(fs.parse({"--debug", "sh", "-c", "x", "--net=foo"}),
-            (Args{"sh", "-c", "x", "--net=foo"}));
+  EXPECT_EQ(fs.parse({"--debug", "sh", "-c", "x", "--net=foo"}), (Args{"sh", "-c", "x", "--net=foo"}));
   EXPECT_EQ(fs.get_string("net"), "host");
   // A lone "-" is an argument too.
   EXPECT_EQ(fs.parse({"-", "--debug"}), (Args{"-", "--debug"}));
@@ -138,8 +135,16 @@ TEST(FlagSet, Interspersed) {
 
 TEST(FlagSet, IntSyntaxLikeGo) {
   const std::vector<std::pair<std::string, long long>> cases = {
-      {"0", 0},          {"+7", 7},        {"-7", -7},      {"0x10", 16},   {"0X1f", 31},
-      {"010", 8},        {"0o17", 15},     {"0b101", 5},    {"1_000", 1000}, {"0x_1F", 31},
+      {"0", 0},
+      {"+7", 7},
+      {"-7", -7},
+      {"0x10", 16},
+      {"0X1f", 31},
+      {"010", 8},
+      {"0o17", 15},
+      {"0b101", 5},
+      {"1_000", 1000},
+      {"0x_1F", 31},
       {"9223372036854775807", 9223372036854775807LL},
   };
   for (const auto& [text, want] : cases) {
@@ -186,8 +191,7 @@ TEST(FlagSet, GoIntParser) {
 
 TEST(FlagSet, RedefinitionIsAProgrammingError) {
   FlagSet fs = sample();
-  EXPECT_THROW(fs.add(FlagDef{{"x", "p"}, FlagKind::boolean, "false", "", "", false}),
-               std::logic_error);
+  EXPECT_THROW(fs.add(FlagDef{{"x", "p"}, FlagKind::boolean, "false", "", "", false}), std::logic_error);
   EXPECT_THROW(fs.get_bool("net"), std::logic_error);
   EXPECT_THROW(fs.get_string("nope"), std::logic_error);
 }

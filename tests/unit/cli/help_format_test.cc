@@ -11,8 +11,7 @@
 namespace rootlesskit::cli {
 namespace {
 
-FlagDef def(const char* name, FlagKind kind, const char* dflt, const char* usage,
-            const char* category = "") {
+FlagDef def(const char* name, FlagKind kind, const char* dflt, const char* usage, const char* category = "") {
   return FlagDef{{name}, kind, dflt, usage, category, false};
 }
 
@@ -26,10 +25,8 @@ TEST(HelpFormat, FlagStrings) {
             "--net value\tnetwork (default: \"host\")");
   EXPECT_EQ(flag_help_string(def("state-dir", FlagKind::string, "", "state directory")),
             "--state-dir value\tstate directory");
-  EXPECT_EQ(flag_help_string(def("mtu", FlagKind::integer, "0", "MTU")),
-            "--mtu value\tMTU (default: 0)");
-  EXPECT_EQ(flag_help_string(FlagDef{{"publish", "p"}, FlagKind::string_slice, "", "publish", "",
-                                     false}),
+  EXPECT_EQ(flag_help_string(def("mtu", FlagKind::integer, "0", "MTU")), "--mtu value\tMTU (default: 0)");
+  EXPECT_EQ(flag_help_string(FlagDef{{"publish", "p"}, FlagKind::string_slice, "", "publish", "", false}),
             "--publish value, -p value [ --publish value, -p value ]\tpublish");
   // The usage is trimmed only at its ends: an inner trailing space stays visible.
   EXPECT_EQ(flag_help_string(def("detach-netns", FlagKind::boolean, "false", "detach ")),
@@ -39,8 +36,7 @@ TEST(HelpFormat, FlagStrings) {
   EXPECT_EQ(flag_help_string(def("config", FlagKind::string, "", "load `FILE` first")),
             "--config FILE\tload FILE first");
   // Defaults are Go-quoted.
-  EXPECT_EQ(flag_help_string(def("q", FlagKind::string, "a\"b", "q")),
-            "-q value\tq (default: \"a\\\"b\")");
+  EXPECT_EQ(flag_help_string(def("q", FlagKind::string, "a\"b", "q")), "-q value\tq (default: \"a\\\"b\")");
 }
 
 TEST(HelpFormat, CategoriesSortedByByteOrder) {
@@ -62,9 +58,7 @@ TEST(HelpFormat, CategoriesSortedByByteOrder) {
             "  SubID:\t\n    -f\tF (default: false)\n  \t\n");
 }
 
-TEST(HelpFormat, IndentAndTrim) {
-  EXPECT_EQ(indent_and_trim("a\n\nb\n  c\n", 3), "a\n   \n   b\n     c");
-}
+TEST(HelpFormat, IndentAndTrim) { EXPECT_EQ(indent_and_trim("a\n\nb\n  c\n", 3), "a\n   \n   b\n     c"); }
 
 // Layout mechanics against Debian's rootlesskit 1.1.0 --help (old urfave: --help/--version show
 // their default, slices have no suffix); a subset of its flags keeps the same column width.
@@ -75,16 +69,13 @@ TEST(HelpFormat, MatchesDebianLayout) {
   version.hide_default = false;
   std::vector<FlagDef> defs = {
       def("debug", FlagKind::boolean, "false", "debug mode", "Misc"),
-      def("copy-up-mode", FlagKind::string, "tmpfs+symlink", "copy-up mode [tmpfs+symlink]",
-          "Mount"),
-      def("lxc-user-nic-binary", FlagKind::string, "",
-          "path of lxc-user-nic binary for --net=lxc-user-nic", "Network [lxc-user-nic]"),
-      def("lxc-user-nic-bridge", FlagKind::string, "lxcbr0", "lxc-user-nic bridge name",
+      def("copy-up-mode", FlagKind::string, "tmpfs+symlink", "copy-up mode [tmpfs+symlink]", "Mount"),
+      def("lxc-user-nic-binary", FlagKind::string, "", "path of lxc-user-nic binary for --net=lxc-user-nic",
           "Network [lxc-user-nic]"),
-      FlagDef{{"publish", "p"}, FlagKind::string, "", "publish ports. e.g. \"127.0.0.1:8080:80/tcp\"",
-              "Port", false},
-      def("mtu", FlagKind::integer, "0",
-          "MTU for non-host network (default: 65520 for slirp4netns, 1500 for others)", "Network"),
+      def("lxc-user-nic-bridge", FlagKind::string, "lxcbr0", "lxc-user-nic bridge name", "Network [lxc-user-nic]"),
+      FlagDef{{"publish", "p"}, FlagKind::string, "", "publish ports. e.g. \"127.0.0.1:8080:80/tcp\"", "Port", false},
+      def("mtu", FlagKind::integer, "0", "MTU for non-host network (default: 65520 for slirp4netns, 1500 for others)",
+          "Network"),
       help,
       version,
   };
@@ -158,11 +149,9 @@ TEST(RootlesskitHelp, CategoriesInByteOrderWithPaddedHeaders) {
       EXPECT_EQ(line.size(), width) << line;
     }
   }
-  EXPECT_EQ(categories,
-            (std::vector<std::string>{"Misc:", "Mount:", "Network:", "Network [lxc-user-nic]:",
-                                      "Network [pasta]:", "Network [slirp4netns]:",
-                                      "Network [vpnkit]:", "Port:", "Process:", "State:",
-                                      "SubID:"}));
+  EXPECT_EQ(categories, (std::vector<std::string>{
+                            "Misc:", "Mount:", "Network:", "Network [lxc-user-nic]:", "Network [pasta]:",
+                            "Network [slirp4netns]:", "Network [vpnkit]:", "Port:", "Process:", "State:", "SubID:"}));
   // Each category ends with a line of padding only; the text ends with one.
   EXPECT_EQ(lines[lines.size() - 2], std::string(width, ' '));
   EXPECT_EQ(lines.back(), "");
@@ -176,10 +165,9 @@ TEST(RootlesskitHelp, FlagLines) {
   const std::vector<std::string> expected = {
       "\n  Misc:" + std::string(54, ' ') + "\n" + "    --debug" + std::string(50, ' ') +
           "debug mode (default: false)\n",
-      line("--print-semver value",
-           "print a version component as a decimal integer [major, minor, patch]"),
-      line("--help, -h", "show help") + "    --version, -v" + std::string(44, ' ') +
-          "print the version\n" + std::string(61, ' ') + "\n  Mount:",
+      line("--print-semver value", "print a version component as a decimal integer [major, minor, patch]"),
+      line("--help, -h", "show help") + "    --version, -v" + std::string(44, ' ') + "print the version\n" +
+          std::string(61, ' ') + "\n  Mount:",
       line("--copy-up value [ --copy-up value ]",
            "mount a filesystem and copy-up the contents. e.g. \"--copy-up=/etc\" (typically "
            "required for non-host network)"),
@@ -190,18 +178,16 @@ TEST(RootlesskitHelp, FlagLines) {
       line("--mtu value",
            "MTU for non-host network (default: 65520 for pasta and slirp4netns, 1500 for others) "
            "(default: 0)"),
-      line("--detach-netns", "detach network namespaces  (default: false)") +
-          std::string(61, ' ') + "\n  Network [lxc-user-nic]:",
+      line("--detach-netns", "detach network namespaces  (default: false)") + std::string(61, ' ') +
+          "\n  Network [lxc-user-nic]:",
       line("--port-driver value",
            "port driver for non-host network. [none, implicit (for pasta), builtin, slirp4netns, "
            "gvisor-tap-vsock(experimental), socat] (default: \"none\")"),
-      line("--publish value, -p value [ --publish value, -p value ]",
-           "publish ports. e.g. \"127.0.0.1:8080:80/tcp\""),
+      line("--publish value, -p value [ --publish value, -p value ]", "publish ports. e.g. \"127.0.0.1:8080:80/tcp\""),
       line("--source-ip-transparent",
            "preserve real client source IP using IP_TRANSPARENT (builtin port driver, TCP only) "
            "(default: true)"),
-      line("--reaper value",
-           "enable process reaper. Requires --pidns. [auto,true,false] (default: \"auto\")"),
+      line("--reaper value", "enable process reaper. Requires --pidns. [auto,true,false] (default: \"auto\")"),
       line("--evacuate-cgroup2 value",
            "evacuate processes into the specified subgroup. Requires --pidns and --cgroupns"),
       line("--state-dir value", "state directory"),
@@ -216,9 +202,8 @@ TEST(RootlesskitHelp, FlagLines) {
     EXPECT_NE(text.find(want), std::string::npos) << want;
   }
   const std::string lxc = network::lxc_user_nic::default_binary();
-  EXPECT_NE(text.find(line("--lxc-user-nic-binary value",
-                           "path of lxc-user-nic binary for --net=lxc-user-nic" +
-                               (lxc.empty() ? "" : " (default: \"" + lxc + "\")"))),
+  EXPECT_NE(text.find(line("--lxc-user-nic-binary value", "path of lxc-user-nic binary for --net=lxc-user-nic" +
+                                                              (lxc.empty() ? "" : " (default: \"" + lxc + "\")"))),
             std::string::npos);
 }
 

@@ -19,7 +19,8 @@ constexpr const char* app_help =
     "   rootlessctl [global options] command [command options]\n"
     "\n"
     "VERSION:\n"
-    "   " ROOTLESSKIT_VERSION "\n"
+    "   " ROOTLESSKIT_VERSION
+    "\n"
     "\n"
     "COMMANDS:\n"
     "   list-ports    List ports\n"
@@ -178,8 +179,7 @@ TEST(RootlessctlFlags, UsageErrors) {
       {{"--socket"}, "flag needs an argument: -socket", app_help},
       {{"--debug=x"}, "invalid boolean value \"x\" for -debug: parse error", app_help},
       // Global flags after the subcommand are an error, as upstream.
-      {{"info", "--socket", "x"}, "flag provided but not defined: -socket",
-       rootlessctl_command_help("info")},
+      {{"info", "--socket", "x"}, "flag provided but not defined: -socket", rootlessctl_command_help("info")},
       {{"remove-ports", "--json", "1"}, "flag provided but not defined: -json", remove_ports_help},
       {{"add-ports", "1:2/tcp", "--bogus"}, "flag provided but not defined: -bogus", add_ports_help},
       {{"help", "--json"}, "flag provided but not defined: -json", rootlessctl_command_help("help")},

@@ -58,14 +58,40 @@ TEST(RootlesskitFlags, Defaults) {
 
 TEST(RootlesskitFlags, EveryFlag) {
   const RootlesskitFlags f = parse({
-      "--debug", "--state-dir=/s", "--net", "slirp4netns", "-mtu=1500", "--cidr=10.0.3.0/24",
-      "--ifname=eth9", "--disable-host-loopback", "--ipv6", "--detach-netns", "--pasta-binary=/p",
-      "--slirp4netns-binary=/s4", "--slirp4netns-sandbox=auto", "--slirp4netns-seccomp=true",
-      "--vpnkit-binary=/v", "--lxc-user-nic-binary=/l", "--lxc-user-nic-bridge=br9",
-      "--port-driver=builtin", "-p", "127.0.0.1:8080:80/tcp", "--publish=0.0.0.0:53:53/udp",
-      "--source-ip-transparent=false", "--copy-up=/etc", "--copy-up", "/run",
-      "--copy-up-mode=tmpfs+symlink", "--propagation=rslave", "--pidns", "--cgroupns", "--utsns",
-      "--ipcns", "--reaper=true", "--evacuate-cgroup2=evac", "--subid-source=static",
+      "--debug",
+      "--state-dir=/s",
+      "--net",
+      "slirp4netns",
+      "-mtu=1500",
+      "--cidr=10.0.3.0/24",
+      "--ifname=eth9",
+      "--disable-host-loopback",
+      "--ipv6",
+      "--detach-netns",
+      "--pasta-binary=/p",
+      "--slirp4netns-binary=/s4",
+      "--slirp4netns-sandbox=auto",
+      "--slirp4netns-seccomp=true",
+      "--vpnkit-binary=/v",
+      "--lxc-user-nic-binary=/l",
+      "--lxc-user-nic-bridge=br9",
+      "--port-driver=builtin",
+      "-p",
+      "127.0.0.1:8080:80/tcp",
+      "--publish=0.0.0.0:53:53/udp",
+      "--source-ip-transparent=false",
+      "--copy-up=/etc",
+      "--copy-up",
+      "/run",
+      "--copy-up-mode=tmpfs+symlink",
+      "--propagation=rslave",
+      "--pidns",
+      "--cgroupns",
+      "--utsns",
+      "--ipcns",
+      "--reaper=true",
+      "--evacuate-cgroup2=evac",
+      "--subid-source=static",
   });
   EXPECT_TRUE(f.debug);
   EXPECT_EQ(f.state_dir, "/s");
@@ -132,9 +158,8 @@ TEST(RootlesskitFlags, CommandTakesEverythingAfterIt) {
 }
 
 TEST(RootlesskitFlags, HelpAndVersion) {
-  for (const Args& args : {Args{"--help"}, Args{"-h"}, Args{"-help"}, Args{"--h"},
-                           Args{"--help", "--version"}, Args{"--version", "-h", "--net=bogus"},
-                           Args{"--print-semver=x", "--help"}}) {
+  for (const Args& args : {Args{"--help"}, Args{"-h"}, Args{"-help"}, Args{"--h"}, Args{"--help", "--version"},
+                           Args{"--version", "-h", "--net=bogus"}, Args{"--print-semver=x", "--help"}}) {
     ParseResult r = parse_rootlesskit(args);
     EXPECT_EQ(r.action, ParseResult::Action::help);
     EXPECT_EQ(r.output, rootlesskit_help());

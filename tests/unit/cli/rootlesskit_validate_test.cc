@@ -111,9 +111,9 @@ TEST(RootlesskitValidate, Ipv6Warnings) {
             (std::vector<std::string>{"ipv6 is experimental", "--ipv6 is discarded for --net=host"}));
   const Outcome g = check({"--ipv6", "--net=gvisor-tap-vsock"});
   EXPECT_EQ(g.error, "--ipv6 is not supported for gvisor-tap-vsock");
-  EXPECT_EQ(g.warnings, (std::vector<std::string>{
-                            "ipv6 is experimental", "--ipv6 is discarded for --net=gvisor-tap-vsock",
-                            loopback_advice, "\"gvisor-tap-vsock\" network driver is experimental"}));
+  EXPECT_EQ(g.warnings,
+            (std::vector<std::string>{"ipv6 is experimental", "--ipv6 is discarded for --net=gvisor-tap-vsock",
+                                      loopback_advice, "\"gvisor-tap-vsock\" network driver is experimental"}));
 }
 
 TEST(RootlesskitValidate, LoopbackAdvice) {
@@ -131,8 +131,7 @@ TEST(RootlesskitValidate, LoopbackAdvice) {
 
 TEST(RootlesskitValidate, HostAndNone) {
   for (const std::string net : {"host", "none"}) {
-    EXPECT_EQ(error_of({"--net=" + net, "--cidr=10.0.3.0/24"}),
-              "custom cidr is not supported for --net=" + net);
+    EXPECT_EQ(error_of({"--net=" + net, "--cidr=10.0.3.0/24"}), "custom cidr is not supported for --net=" + net);
     EXPECT_EQ(error_of({"--net=" + net, "--ifname=x"}), "ifname cannot be specified for --net=" + net);
   }
   EXPECT_EQ(error_of({"--net=none", "--port-driver=slirp4netns"}),
@@ -170,8 +169,7 @@ TEST(RootlesskitValidate, Slirp4netns) {
 }
 
 TEST(RootlesskitValidate, VpnkitAndLxcUserNic) {
-  EXPECT_EQ(error_of({"--net=vpnkit", "--cidr=10.0.3.0/24"}),
-            "custom cidr is not supported for --net=vpnkit");
+  EXPECT_EQ(error_of({"--net=vpnkit", "--cidr=10.0.3.0/24"}), "custom cidr is not supported for --net=vpnkit");
   EXPECT_EQ(error_of({"--net=lxc-user-nic", "--cidr=10.0.3.0/24"}),
             "custom cidr is not supported for --net=lxc-user-nic");
   EXPECT_EQ(check({"--net=lxc-user-nic", "--disable-host-loopback"}).warnings,
@@ -179,8 +177,7 @@ TEST(RootlesskitValidate, VpnkitAndLxcUserNic) {
 }
 
 TEST(RootlesskitValidate, GvisorTapVsock) {
-  const Outcome o = check({"--net=gvisor-tap-vsock", "--disable-host-loopback",
-                           "--port-driver=gvisor-tap-vsock"});
+  const Outcome o = check({"--net=gvisor-tap-vsock", "--disable-host-loopback", "--port-driver=gvisor-tap-vsock"});
   EXPECT_EQ(o.error, "");
   EXPECT_EQ(o.warnings,
             (std::vector<std::string>{"\"gvisor-tap-vsock\" network driver is experimental",
@@ -210,8 +207,7 @@ TEST(RootlesskitValidate, PortDrivers) {
   EXPECT_EQ(error_of({"-p", "8080:80/tcp"}), "port driver \"none\" does not support publishing ports");
   EXPECT_EQ(with({"--port-driver=implicit"}), "port driver requires pasta network");
   EXPECT_EQ(with({"--port-driver=slirp4netns", "-p", "8080:80/tcp"}), "");
-  EXPECT_EQ(error_of({"--net=vpnkit", "--port-driver=slirp4netns"}),
-            "port driver requires slirp4netns network");
+  EXPECT_EQ(error_of({"--net=vpnkit", "--port-driver=slirp4netns"}), "port driver requires slirp4netns network");
   EXPECT_EQ(with({"--port-driver=builtin", "-p", "x"}), "");  // -p specs are parsed later
   EXPECT_EQ(error_of({"--port-driver=builtin"}), "port driver requires non-host network");
   EXPECT_EQ(error_of({"--port-driver=gvisor-tap-vsock"}), "port driver requires non-host network");

@@ -15,8 +15,8 @@
 #include <atomic>
 #include <cerrno>
 #include <cstdlib>
-#include <new>
 #include <filesystem>
+#include <new>
 #include <thread>
 
 #include "common/error.h"

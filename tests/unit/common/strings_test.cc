@@ -71,15 +71,12 @@ TEST(Strings, GoAtoiLikeStrconv) {
   EXPECT_EQ(atoi_error(" 80"), R"(strconv.Atoi: parsing " 80": invalid syntax)");
   EXPECT_EQ(atoi_error("0x50"), R"(strconv.Atoi: parsing "0x50": invalid syntax)");
   EXPECT_EQ(atoi_error("1_0"), R"(strconv.Atoi: parsing "1_0": invalid syntax)");
-  EXPECT_EQ(atoi_error("9223372036854775808"),
-            R"(strconv.Atoi: parsing "9223372036854775808": value out of range)");
-  EXPECT_EQ(atoi_error("-9223372036854775809"),
-            R"(strconv.Atoi: parsing "-9223372036854775809": value out of range)");
+  EXPECT_EQ(atoi_error("9223372036854775808"), R"(strconv.Atoi: parsing "9223372036854775808": value out of range)");
+  EXPECT_EQ(atoi_error("-9223372036854775809"), R"(strconv.Atoi: parsing "-9223372036854775809": value out of range)");
   // Like Go: a uint64 overflow is reported at once, a later bad byte otherwise wins.
   EXPECT_EQ(atoi_error("99999999999999999999x"),
             R"(strconv.Atoi: parsing "99999999999999999999x": value out of range)");
-  EXPECT_EQ(atoi_error("9223372036854775808x"),
-            R"(strconv.Atoi: parsing "9223372036854775808x": invalid syntax)");
+  EXPECT_EQ(atoi_error("9223372036854775808x"), R"(strconv.Atoi: parsing "9223372036854775808x": invalid syntax)");
 }
 
 TEST(Strings, GoParseIntBaseZero) {

@@ -8,13 +8,9 @@ namespace {
 
 std::string help_tw(std::string_view text) { return tabwrite(text, 1, 8, 2, ' '); }
 
-TEST(TabWriter, AlignsOneColumn) {
-  EXPECT_EQ(help_tw("a\tb\nccc\td\n"), "a    b\nccc  d\n");
-}
+TEST(TabWriter, AlignsOneColumn) { EXPECT_EQ(help_tw("a\tb\nccc\td\n"), "a    b\nccc  d\n"); }
 
-TEST(TabWriter, LastCellOfALineIsNotPadded) {
-  EXPECT_EQ(help_tw("a\tb  \nccc\td\n"), "a    b  \nccc  d\n");
-}
+TEST(TabWriter, LastCellOfALineIsNotPadded) { EXPECT_EQ(help_tw("a\tb  \nccc\td\n"), "a    b  \nccc  d\n"); }
 
 TEST(TabWriter, TabTerminatedLastCellIsPadded) {
   // rootlessctl list-ports: header and rows end with a tab (upstream cmd/rootlessctl/port.go).
@@ -26,9 +22,7 @@ TEST(TabWriter, TabTerminatedLastCellIsPadded) {
             "1     tcp      127.0.0.1    18080                    80           \n");
 }
 
-TEST(TabWriter, LineWithoutTabsEndsTheBlock) {
-  EXPECT_EQ(help_tw("a\tb\nxx\ncccc\td\n"), "a  b\nxx\ncccc  d\n");
-}
+TEST(TabWriter, LineWithoutTabsEndsTheBlock) { EXPECT_EQ(help_tw("a\tb\nxx\ncccc\td\n"), "a  b\nxx\ncccc  d\n"); }
 
 TEST(TabWriter, InnerColumnBlocksAreIndependent) {
   // Only the first line has a cell in column 1, so that column is sized by it alone.
@@ -54,9 +48,7 @@ TEST(TabWriter, SeparatorLinesCarryTrailingPadding) {
             "  Misc:      \n    --debug  debug mode\n             \n");
 }
 
-TEST(TabWriter, WidthCountsRunes) {
-  EXPECT_EQ(help_tw("\xc3\xa9\tx\nab\ty\n"), "\xc3\xa9   x\nab  y\n");
-}
+TEST(TabWriter, WidthCountsRunes) { EXPECT_EQ(help_tw("\xc3\xa9\tx\nab\ty\n"), "\xc3\xa9   x\nab  y\n"); }
 
 TEST(TabWriter, SoftTabAndFormFeed) {
   EXPECT_EQ(help_tw("a\vb\nccc\vd\n"), "a    b\nccc  d\n");
@@ -65,7 +57,10 @@ TEST(TabWriter, SoftTabAndFormFeed) {
 }
 
 TEST(TabWriter, EscapedTextIsOneRun) {
-  EXPECT_EQ(help_tw("\xff" "a\tb\xff\tc\nd\te\n"), "\xff" "a\tb\xff  c\nd    e\n");
+  EXPECT_EQ(help_tw("\xff"
+                    "a\tb\xff\tc\nd\te\n"),
+            "\xff"
+            "a\tb\xff  c\nd    e\n");
 }
 
 TEST(TabWriter, TabPaddingLikeGoDocExample) {

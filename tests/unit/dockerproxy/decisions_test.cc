@@ -26,7 +26,7 @@ TEST(DockerProxyDecisions, IsIpv6LikeGoTo4) {
   EXPECT_TRUE(is_ipv6("::"));
   EXPECT_TRUE(is_ipv6("::1"));
   EXPECT_TRUE(is_ipv6("fd00::2"));
-  EXPECT_TRUE(is_ipv6("::1.2.3.4"));  // IPv4-compatible is not IPv4-mapped
+  EXPECT_TRUE(is_ipv6("::1.2.3.4"));          // IPv4-compatible is not IPv4-mapped
   EXPECT_FALSE(is_ipv6("::ffff:127.0.0.1"));  // To4() succeeds on IPv4-mapped addresses
   EXPECT_FALSE(is_ipv6("0.0.0.0"));
   EXPECT_FALSE(is_ipv6("127.0.0.1"));
@@ -111,13 +111,11 @@ TEST(DockerProxyDecisions, RealProxyArgv) {
   o.host_port = 8080;
   o.proto = "tcp";
   EXPECT_EQ(real_proxy_argv(o, "127.0.0.1"),
-            (std::vector<std::string>{"docker-proxy", "-container-ip", "172.17.0.2",
-                                      "-container-port", "80", "-host-ip", "127.0.0.1",
-                                      "-host-port", "8080", "-proto", "tcp"}));
+            (std::vector<std::string>{"docker-proxy", "-container-ip", "172.17.0.2", "-container-port", "80",
+                                      "-host-ip", "127.0.0.1", "-host-port", "8080", "-proto", "tcp"}));
   EXPECT_EQ(real_proxy_argv(Options{}, "::1"),
-            (std::vector<std::string>{"docker-proxy", "-container-ip", "", "-container-port",
-                                      "-1", "-host-ip", "::1", "-host-port", "-1", "-proto",
-                                      "tcp"}));
+            (std::vector<std::string>{"docker-proxy", "-container-ip", "", "-container-port", "-1", "-host-ip", "::1",
+                                      "-host-port", "-1", "-proto", "tcp"}));
 }
 
 TEST(DockerProxyDecisions, JoinHostPort) {

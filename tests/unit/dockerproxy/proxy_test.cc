@@ -2,8 +2,8 @@
 // the test, the program forked (it blocks signals and forks the real proxy, so it gets a process
 // of its own) with fd 3 a pipe the test reads like dockerd, and a fake `docker-proxy` script in a
 // temporary $PATH that records its argv, writes "0\n" to fd 3 and sleeps.
-#include "cli/docker_proxy_flags.h"
 #include "dockerproxy/proxy.h"
+#include "cli/docker_proxy_flags.h"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -71,8 +71,8 @@ std::string dir_of(const std::string& socket) { return socket.substr(0, socket.r
 // The program (cli::docker_proxy_main) in a forked process: fd 3 is a pipe read here, stderr goes to a file.
 class ProxyProcess {
  public:
-  ProxyProcess(const std::vector<std::string>& args, const std::string& state_dir,
-               const FakeBin& bin, const std::string& mode = "")
+  ProxyProcess(const std::vector<std::string>& args, const std::string& state_dir, const FakeBin& bin,
+               const std::string& mode = "")
       : m_stderr(m_dir.path() + "/stderr") {
     std::vector<std::string> argv = {"rootlesskit-docker-proxy"};
     argv.insert(argv.end(), args.begin(), args.end());
@@ -88,8 +88,7 @@ class ProxyProcess {
       const int err = ::open(m_stderr.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
       ::dup2(err, STDERR_FILENO);
       ::close(err);
-      state_dir.empty() ? ::unsetenv("ROOTLESSKIT_STATE_DIR")
-                        : ::setenv("ROOTLESSKIT_STATE_DIR", state_dir.c_str(), 1);
+      state_dir.empty() ? ::unsetenv("ROOTLESSKIT_STATE_DIR") : ::setenv("ROOTLESSKIT_STATE_DIR", state_dir.c_str(), 1);
       ::setenv("PATH", (bin.path() + ":/usr/bin:/bin").c_str(), 1);
       ::setenv("FAKE_PROXY_MODE", mode.c_str(), 1);
       int code = 99;
@@ -152,13 +151,10 @@ class ProxyProcess {
   Fd m_fd3;
 };
 
-const std::vector<std::string> proxy_args = {"-proto", "tcp", "-host-ip", "127.0.0.1",
-                                        "-host-port", "18080", "-container-ip", "172.17.0.2",
-                                        "-container-port", "80"};
+const std::vector<std::string> proxy_args = {"-proto", "tcp",           "-host-ip",   "127.0.0.1",       "-host-port",
+                                             "18080",  "-container-ip", "172.17.0.2", "-container-port", "80"};
 
-std::vector<api::PortStatus> ports_of(const RunningServer& srv) {
-  return api::Client::open(srv.socket()).list_ports();
-}
+std::vector<api::PortStatus> ports_of(const RunningServer& srv) { return api::Client::open(srv.socket()).list_ports(); }
 
 void expect_publishes_then_removes_on(int stop_signal) {
   FakePorts ports;
@@ -166,8 +162,7 @@ void expect_publishes_then_removes_on(int stop_signal) {
   FakeBin bin;
   ProxyProcess proxy(proxy_args, dir_of(srv.socket()), bin);
   ASSERT_EQ(proxy.read_fd3(2), "0\n");  // written by the fake docker-proxy
-  EXPECT_EQ(ports_of(srv), (std::vector<api::PortStatus>{
-                               {1, {"tcp4", "127.0.0.1", 18080, 18080, "127.0.0.1"}}}));
+  EXPECT_EQ(ports_of(srv), (std::vector<api::PortStatus>{{1, {"tcp4", "127.0.0.1", 18080, 18080, "127.0.0.1"}}}));
   EXPECT_EQ(bin.args(),
             "-container-ip\n172.17.0.2\n-container-port\n80\n-host-ip\n127.0.0.1\n"
             "-host-port\n18080\n-proto\ntcp\n");
@@ -191,12 +186,11 @@ TEST(DockerProxy, DisallowLoopbackChildIpUsesTheNetworkDriversIp) {
     return info;
   });
   FakeBin bin;
-  ProxyProcess proxy({"-host-ip", "0.0.0.0", "-host-port", "18081", "-container-ip",
-                      "172.17.0.2", "-container-port", "80"},
-                     dir_of(srv.socket()), bin);
+  ProxyProcess proxy(
+      {"-host-ip", "0.0.0.0", "-host-port", "18081", "-container-ip", "172.17.0.2", "-container-port", "80"},
+      dir_of(srv.socket()), bin);
   ASSERT_EQ(proxy.read_fd3(2), "0\n");
-  EXPECT_EQ(ports_of(srv), (std::vector<api::PortStatus>{
-                               {1, {"tcp4", "0.0.0.0", 18081, 18081, "10.0.2.100"}}}));
+  EXPECT_EQ(ports_of(srv), (std::vector<api::PortStatus>{{1, {"tcp4", "0.0.0.0", 18081, 18081, "10.0.2.100"}}}));
   EXPECT_NE(bin.args().find("-host-ip\n10.0.2.100\n"), std::string::npos) << bin.args();
   proxy.signal(SIGINT);
   EXPECT_EQ(proxy.wait(), 0);
@@ -214,9 +208,8 @@ TEST(DockerProxy, UnsupportedProtoIsDiscardedWithZeroOnFd3) {
   ProxyProcess proxy({"-host-ip", "::", "-host-port", "80"}, dir_of(srv.socket()), bin);
   EXPECT_EQ(proxy.read_fd3_to_end(), "0\n");
   EXPECT_EQ(proxy.wait(), 0);
-  EXPECT_NE(proxy.stderr_text().find(
-                "protocol \\\"tcp6\\\" is not supported by the RootlessKit port driver "
-                "\\\"slirp4netns\\\", discarding request for \\\"[::]:80\\\""),
+  EXPECT_NE(proxy.stderr_text().find("protocol \\\"tcp6\\\" is not supported by the RootlessKit port driver "
+                                     "\\\"slirp4netns\\\", discarding request for \\\"[::]:80\\\""),
             std::string::npos)
       << proxy.stderr_text();
   EXPECT_TRUE(ports_of(srv).empty());
@@ -231,8 +224,7 @@ void expect_execs_real_proxy_for(std::optional<api::PortDriverInfo> driver) {
     return info;
   });
   FakeBin bin;
-  ProxyProcess proxy({"--proto=udp", "-host-ip", "::", "-host-port", "5353", "extra"},
-                     dir_of(srv.socket()), bin);
+  ProxyProcess proxy({"--proto=udp", "-host-ip", "::", "-host-port", "5353", "extra"}, dir_of(srv.socket()), bin);
   ASSERT_EQ(proxy.read_fd3(2), "0\n");
   EXPECT_EQ(bin.args(), "--proto=udp\n-host-ip\n::\n-host-port\n5353\nextra\n");
   EXPECT_TRUE(ports_of(srv).empty());
@@ -240,9 +232,7 @@ void expect_execs_real_proxy_for(std::optional<api::PortDriverInfo> driver) {
   EXPECT_EQ(proxy.wait(), 1000 + SIGKILL);
 }
 
-TEST(DockerProxy, NoPortDriverExecsTheRealProxyWithTheSameArgs) {
-  expect_execs_real_proxy_for(std::nullopt);
-}
+TEST(DockerProxy, NoPortDriverExecsTheRealProxyWithTheSameArgs) { expect_execs_real_proxy_for(std::nullopt); }
 TEST(DockerProxy, ImplicitPortDriverExecsTheRealProxy) {
   expect_execs_real_proxy_for(api::PortDriverInfo{"implicit", {}, false});
 }
@@ -298,7 +288,8 @@ TEST(DockerProxy, InfoFailureNamesTheVersionHint) {
   ProxyProcess proxy(proxy_args, state.path(), bin);
   std::string fd3 = proxy.read_fd3_to_end();
   EXPECT_EQ(fd3.rfind("1\nfailed to call info API, probably RootlessKit binary is too old (needs "
-                      "to be v0.14.0 or later): ", 0),
+                      "to be v0.14.0 or later): ",
+                      0),
             0u)
       << fd3;
   EXPECT_EQ(proxy.wait(), 1);
@@ -320,8 +311,9 @@ TEST(DockerProxy, MissingRealProxyRemovesThePort) {
   RunningServer srv(&ports);
   FakeBin bin(false);
   ProxyProcess proxy(proxy_args, dir_of(srv.socket()), bin);
-  expect_error(proxy, "error while starting docker-proxy: exec: \"docker-proxy\": executable "
-                      "file not found in $PATH");
+  expect_error(proxy,
+               "error while starting docker-proxy: exec: \"docker-proxy\": executable "
+               "file not found in $PATH");
   EXPECT_TRUE(ports_of(srv).empty());
 }
 

@@ -27,7 +27,7 @@ TEST(DhcpFrame, ClientFrameHeaders) {
   EXPECT_EQ(f[12], 0x08);
   EXPECT_EQ(f[13], 0x00);
   EXPECT_EQ(f[14], 0x45);
-  EXPECT_EQ(f[23], 17);  // UDP
+  EXPECT_EQ(f[23], 17);                                // UDP
   EXPECT_EQ(internet_checksum(f.data() + 14, 20), 0);  // a valid header sums to zero
   EXPECT_EQ((std::vector<uint8_t>{f.begin() + 26, f.begin() + 30}), (std::vector<uint8_t>{0, 0, 0, 0}));
   EXPECT_EQ((std::vector<uint8_t>{f.begin() + 30, f.begin() + 34}), (std::vector<uint8_t>{255, 255, 255, 255}));

@@ -21,7 +21,7 @@ Message sample_ack() {
   m.chaddr = mac;
   m.add(option::message_type, {5});
   m.add(option::server_id, {10, 99, 0, 1});
-  m.add(option::lease_time, {0, 0, 0x0e, 0x10});  // 3600
+  m.add(option::lease_time, {0, 0, 0x0e, 0x10});    // 3600
   m.add(option::renewal_time, {0, 0, 0x07, 0x08});  // 1800
   m.add(option::subnet_mask, {255, 255, 255, 0});
   m.add(option::router, {10, 99, 0, 1});
@@ -41,8 +41,7 @@ TEST(DhcpMessage, EncodesTheBootpLayout) {
   EXPECT_EQ((std::vector<uint8_t>{b.begin() + 28, b.begin() + 34}), (std::vector<uint8_t>{mac.begin(), mac.end()}));
   EXPECT_EQ((std::vector<uint8_t>{b.begin() + 236, b.begin() + 240}), (std::vector<uint8_t>{99, 130, 83, 99}));
   EXPECT_EQ((std::vector<uint8_t>{b.begin() + 240, b.begin() + 243}), (std::vector<uint8_t>{53, 1, 1}));
-  EXPECT_EQ((std::vector<uint8_t>{b.begin() + 243, b.begin() + 250}),
-            (std::vector<uint8_t>{55, 5, 1, 3, 6, 51, 58}));
+  EXPECT_EQ((std::vector<uint8_t>{b.begin() + 243, b.begin() + 250}), (std::vector<uint8_t>{55, 5, 1, 3, 6, 51, 58}));
   EXPECT_EQ(b[250], option::end);
 }
 

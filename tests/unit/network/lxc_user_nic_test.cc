@@ -52,7 +52,8 @@ TEST(LxcUserNic, MissingBinarySaysWhatToInstall) {
     FAIL();
   } catch (const Error& e) {
     std::string what = e.what();
-    EXPECT_EQ(what.rfind(R"(lxc-user-nic binary "" is not installed: exec: "": executable file not found in $PATH)", 0), 0u)
+    EXPECT_EQ(what.rfind(R"(lxc-user-nic binary "" is not installed: exec: "": executable file not found in $PATH)", 0),
+              0u)
         << what;
     EXPECT_NE(what.find("apt-get install liblxc-common"), std::string::npos) << what;
   }

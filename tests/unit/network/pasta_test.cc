@@ -25,20 +25,13 @@ namespace {
 TEST(PastaArgv, Defaults) {
   Options o;
   o.binary = "/usr/bin/pasta";
-  std::vector<std::string> expected = {"/usr/bin/pasta",
-                                       "--stderr",
-                                       "--ns-ifname=tap0",
-                                       "--mtu=65520",
-                                       "--config-net",
-                                       "--address=10.0.2.100",
-                                       "--netmask=24",
-                                       "--gateway=10.0.2.2",
-                                       "--dns-forward=10.0.2.3",
-                                       "--ipv4-only",
-                                       "--tcp-ports=none",
-                                       "--udp-ports=none",
-                                       "--pid=/state/pasta.pid",
-                                       "4242"};
+  std::vector<std::string> expected = {"/usr/bin/pasta",         "--stderr",
+                                       "--ns-ifname=tap0",       "--mtu=65520",
+                                       "--config-net",           "--address=10.0.2.100",
+                                       "--netmask=24",           "--gateway=10.0.2.2",
+                                       "--dns-forward=10.0.2.3", "--ipv4-only",
+                                       "--tcp-ports=none",       "--udp-ports=none",
+                                       "--pid=/state/pasta.pid", "4242"};
   EXPECT_EQ(build_argv(o, Target{4242, "", "/state/pasta.pid"}), expected);
 }
 

@@ -237,7 +237,8 @@ TEST(VpnkitVifDhcp, EofIsAnError) {
 TEST(VpnkitChild, RelayRequestNeedsTheParentsOpaqueValues) {
   messages::NetworkDriverCompleted m;
   m.dev = "tap0";
-  m.opaque = {{"vpnkit.mac", "02:50:00:00:00:03"}, {"vpnkit.socket", "/s/vpnkit-ethernet.sock"},
+  m.opaque = {{"vpnkit.mac", "02:50:00:00:00:03"},
+              {"vpnkit.socket", "/s/vpnkit-ethernet.sock"},
               {"vpnkit.uuid", "8f1f6d2c-2f5b-4d0e-9c3a-6b1e2d3c4f50"}};
   RelayRequest r = relay_request(m, "/d/netns");
   EXPECT_EQ(r.ifname, "tap0");
@@ -245,9 +246,9 @@ TEST(VpnkitChild, RelayRequestNeedsTheParentsOpaqueValues) {
   EXPECT_EQ(r.socket_path, "/s/vpnkit-ethernet.sock");
   EXPECT_EQ(r.uuid, "8f1f6d2c-2f5b-4d0e-9c3a-6b1e2d3c4f50");
   EXPECT_EQ(r.detached_netns_path, "/d/netns");
-  for (const auto& [key, message] : {std::pair{"vpnkit.mac", "no VPNKit MAC is set"},
-                                     std::pair{"vpnkit.socket", "no VPNKit socket is set"},
-                                     std::pair{"vpnkit.uuid", "no VPNKit UUID is set"}}) {
+  for (const auto& [key, message] :
+       {std::pair{"vpnkit.mac", "no VPNKit MAC is set"}, std::pair{"vpnkit.socket", "no VPNKit socket is set"},
+        std::pair{"vpnkit.uuid", "no VPNKit UUID is set"}}) {
     messages::NetworkDriverCompleted missing = m;
     missing.opaque.erase(key);
     try {

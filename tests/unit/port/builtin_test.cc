@@ -119,9 +119,15 @@ class Driver {
     m_parent_thread.reset();
     m_child_thread.reset();
   }
-  Status add(const Spec& spec) { return m_parent_loop.call([&] { return m_parent.add_port(spec); }); }
-  void remove(int id) { m_parent_loop.call([&] { m_parent.remove_port(id); }); }
-  std::vector<Status> list() { return m_parent_loop.call([&] { return m_parent.list_ports(); }); }
+  Status add(const Spec& spec) {
+    return m_parent_loop.call([&] { return m_parent.add_port(spec); });
+  }
+  void remove(int id) {
+    m_parent_loop.call([&] { m_parent.remove_port(id); });
+  }
+  std::vector<Status> list() {
+    return m_parent_loop.call([&] { return m_parent.list_ports(); });
+  }
   std::string add_error(const Spec& spec) {
     try {
       add(spec);

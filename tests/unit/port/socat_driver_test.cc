@@ -145,7 +145,8 @@ class Driver {
  public:
   Driver() {
     std::string socat = look_path("socat");
-    m_nsenter = std::make_unique<network::FakeBinary>("while [ \"$1\" != " + socat + " ]; do shift; done\nexec \"$@\"\n");
+    m_nsenter =
+        std::make_unique<network::FakeBinary>("while [ \"$1\" != " + socat + " ]; do shift; done\nexec \"$@\"\n");
     m_driver = std::make_unique<ParentDriver>(resolve(Options{socat, m_nsenter->path(), milliseconds(2000)}));
     m_driver->start(m_loop, ChildContext{::getpid(), "/tmp", "", ""});
     m_thread = std::make_unique<LoopThread>(m_loop);
@@ -154,10 +155,18 @@ class Driver {
     m_loop.call([this] { m_driver->stop(); });
     m_thread.reset();
   }
-  Status add(const Spec& spec) { return m_loop.call([&] { return m_driver->add_port(spec); }); }
-  void remove(int id) { m_loop.call([&] { m_driver->remove_port(id); }); }
-  void stop() { m_loop.call([&] { m_driver->stop(); }); }
-  std::vector<Status> list() { return m_loop.call([&] { return m_driver->list_ports(); }); }
+  Status add(const Spec& spec) {
+    return m_loop.call([&] { return m_driver->add_port(spec); });
+  }
+  void remove(int id) {
+    m_loop.call([&] { m_driver->remove_port(id); });
+  }
+  void stop() {
+    m_loop.call([&] { m_driver->stop(); });
+  }
+  std::vector<Status> list() {
+    return m_loop.call([&] { return m_driver->list_ports(); });
+  }
   std::string add_error(const Spec& spec) {
     try {
       add(spec);

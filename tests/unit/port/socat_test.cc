@@ -35,8 +35,9 @@ TEST(SocatCommand, UpstreamTcpCommandLine) {
 TEST(SocatCommand, UdpParentAndChildAddresses) {
   std::vector<std::string> argv = build_argv(resolved, Target{7, ""}, Spec{"udp", "127.0.0.1", 5353, 53, "10.0.2.100"});
   EXPECT_EQ(argv.at(1), "UDP-LISTEN:5353,bind=127.0.0.1,reuseaddr,fork,rcvbuf=65536,sndbuf=65536");
-  EXPECT_EQ(argv.at(2),
-            "EXEC:\"/usr/bin/nsenter -U -n --preserve-credentials -t 7 /usr/bin/socat STDIN UDP4:10.0.2.100:53\",nofork");
+  EXPECT_EQ(
+      argv.at(2),
+      "EXEC:\"/usr/bin/nsenter -U -n --preserve-credentials -t 7 /usr/bin/socat STDIN UDP4:10.0.2.100:53\",nofork");
   // Go's To4() takes IPv4-mapped IPv6 addresses as IPv4.
   EXPECT_EQ(build_argv(resolved, Target{7, ""}, Spec{"tcp", "::ffff:127.0.0.2", 1, 2, "::ffff:10.0.0.1"}).at(1),
             "TCP-LISTEN:1,bind=127.0.0.2,reuseaddr,fork,rcvbuf=65536,sndbuf=65536");
@@ -53,10 +54,15 @@ TEST(SocatCommand, DetachedNetnsIsEnteredByFile) {
 TEST(SocatCommand, UpstreamErrors) {
   const Target t{1, ""};
   for (const char* proto : {"tcp4", "tcp6", "udp6", "sctp"}) {
-    EXPECT_EQ(error_of([&] { build_argv(resolved, t, Spec{proto, "", 1, 2, ""}); }),
+    EXPECT_EQ(error_of([&] {
+                build_argv(resolved, t, Spec{proto, "", 1, 2, ""});
+              }),
               std::string("unsupported proto: ") + proto);
   }
-  EXPECT_EQ(error_of([&] { build_argv(resolved, t, Spec{"tcp", "::1", 1, 2, ""}); }), "unsupported parentIP (v6?): ::1");
+  EXPECT_EQ(error_of([&] {
+              build_argv(resolved, t, Spec{"tcp", "::1", 1, 2, ""});
+            }),
+            "unsupported parentIP (v6?): ::1");
   EXPECT_EQ(error_of([&] { build_argv(resolved, t, Spec{"tcp", "::", 1, 2, ""}); }), "unsupported parentIP (v6?): ::");
   EXPECT_EQ(error_of([&] { build_argv(resolved, t, Spec{"udp", "", 1, 2, "::1"}); }), "unsupported IP (v6?): ::1");
   EXPECT_EQ(error_of([&] { build_argv(resolved, t, Spec{"udp", "", 0, 2, ""}); }), "unsupported parentPort: 0");
@@ -74,9 +80,13 @@ TEST(SocatCommand, ExecSafePaths) {
 }
 
 TEST(SocatResolve, MissingProgramsNameTheirPackage) {
-  EXPECT_EQ(error_of([] { resolve(Options{"/nonexistent/socat", "nsenter", {}}); }),
+  EXPECT_EQ(error_of([] {
+              resolve(Options{"/nonexistent/socat", "nsenter", {}});
+            }),
             "port driver \"socat\" needs socat: install the socat package (apt-get install socat)");
-  EXPECT_EQ(error_of([] { resolve(Options{"sh", "no-such-nsenter-here", {}}); }),
+  EXPECT_EQ(error_of([] {
+              resolve(Options{"sh", "no-such-nsenter-here", {}});
+            }),
             "port driver \"socat\" needs nsenter: install the util-linux package (apt-get install util-linux)");
   Options o = resolve(Options{"sh", "sh", {}});
   EXPECT_EQ(o.socat_binary.front(), '/');

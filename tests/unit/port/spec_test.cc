@@ -53,22 +53,28 @@ TEST(PortSpecText, Rejected) {
             R"(unexpected ParentIP in PortSpec string: "[fe80::1%eth0]:8080:80/tcp")");
   EXPECT_EQ(parse_error("127.0.0.1:8080:80/TCP"),
             R"(invalid PortSpec string: "127.0.0.1:8080:80/TCP": unknown proto: "TCP")");
-  EXPECT_EQ(parse_error("127.0.0.1:8080:80/tcp/udp"),
-            R"(unexpected ParentPort in PortSpec string: "127.0.0.1:8080:80/tcp/udp": strconv.Atoi: parsing "80/tcp": invalid syntax)");
+  EXPECT_EQ(
+      parse_error("127.0.0.1:8080:80/tcp/udp"),
+      R"(unexpected ParentPort in PortSpec string: "127.0.0.1:8080:80/tcp/udp": strconv.Atoi: parsing "80/tcp": invalid syntax)");
   // text/scanner quirks, all checked against Debian's Go rootlessctl 1.1.0.
-  EXPECT_EQ(parse_error("127.0.0.1:\"a:b\":80/tcp"),
-            R"(unexpected ChildPort in PortSpec string: "127.0.0.1:\"a:b\":80/tcp": strconv.Atoi: parsing "\"a:b\"": invalid syntax)");
+  EXPECT_EQ(
+      parse_error("127.0.0.1:\"a:b\":80/tcp"),
+      R"(unexpected ChildPort in PortSpec string: "127.0.0.1:\"a:b\":80/tcp": strconv.Atoi: parsing "\"a:b\"": invalid syntax)");
   EXPECT_EQ(parse_error("[::1]80:90/tcp"),
             R"(unexpected ChildPort in PortSpec string: "[::1]80:90/tcp": strconv.Atoi: parsing "": invalid syntax)");
   EXPECT_EQ(parse_error("1.2.3.4]:80:90/tcp"), R"(unexpected ParentIP in PortSpec string: "1.2.3.4]:80:90/tcp")");
-  EXPECT_EQ(parse_error("127.0.0.1:80x:80/tcp"),
-            R"(unexpected ChildPort in PortSpec string: "127.0.0.1:80x:80/tcp": strconv.Atoi: parsing "80x": invalid syntax)");
-  EXPECT_EQ(parse_error("127.0.0.1:0x50:80/tcp"),
-            R"(unexpected ChildPort in PortSpec string: "127.0.0.1:0x50:80/tcp": strconv.Atoi: parsing "0x50": invalid syntax)");
-  EXPECT_EQ(parse_error("127.0.0.1:8080: 80/tcp"),
-            R"(unexpected ParentPort in PortSpec string: "127.0.0.1:8080: 80/tcp": strconv.Atoi: parsing " 80": invalid syntax)");
-  EXPECT_EQ(parse_error("127.0.0.1::80/tcp"),
-            R"(unexpected ChildPort in PortSpec string: "127.0.0.1::80/tcp": strconv.Atoi: parsing "": invalid syntax)");
+  EXPECT_EQ(
+      parse_error("127.0.0.1:80x:80/tcp"),
+      R"(unexpected ChildPort in PortSpec string: "127.0.0.1:80x:80/tcp": strconv.Atoi: parsing "80x": invalid syntax)");
+  EXPECT_EQ(
+      parse_error("127.0.0.1:0x50:80/tcp"),
+      R"(unexpected ChildPort in PortSpec string: "127.0.0.1:0x50:80/tcp": strconv.Atoi: parsing "0x50": invalid syntax)");
+  EXPECT_EQ(
+      parse_error("127.0.0.1:8080: 80/tcp"),
+      R"(unexpected ParentPort in PortSpec string: "127.0.0.1:8080: 80/tcp": strconv.Atoi: parsing " 80": invalid syntax)");
+  EXPECT_EQ(
+      parse_error("127.0.0.1::80/tcp"),
+      R"(unexpected ChildPort in PortSpec string: "127.0.0.1::80/tcp": strconv.Atoi: parsing "": invalid syntax)");
   EXPECT_EQ(parse_error("1.2.3.4:5:6.7.8.9:10:11:12/tcp"),
             R"(unexpected PortSpec string: "1.2.3.4:5:6.7.8.9:10:11:12/tcp")");
 }

@@ -132,8 +132,8 @@ TEST_F(SubidFiles, DynamicFailsOnlyIfBothQueriesFail) {
   auto msg = error_of([&] { lookup(Source::dynamic, alice_user, m_paths); });
   EXPECT_EQ(msg, "subid-source:dynamic: failed to get subuids by the username \"alice\": failed to exec [" + fake +
                      " alice]: exit status 1 (stdout=\"\", stderr=\"Error fetching ranges\\n\"); also failed to get "
-                     "subuids by the UID 1003: failed to exec [" + fake +
-                     " 1003]: exit status 1 (stdout=\"\", stderr=\"Error fetching ranges\\n\")");
+                     "subuids by the UID 1003: failed to exec [" +
+                     fake + " 1003]: exit status 1 (stdout=\"\", stderr=\"Error fetching ranges\\n\")");
 }
 
 TEST_F(SubidFiles, DynamicGidFailureKeepsUpstreamWording) {

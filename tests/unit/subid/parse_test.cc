@@ -95,8 +95,9 @@ TEST(ParseStatic, UserWithoutPasswdEntryMatchesByUidOnly) {
   auto r = parse_static(":1:2\n1005:100:200\n", "/etc/subuid", nameless);
   EXPECT_THAT(r, ElementsAre(Range{100, 200}));
   auto msg = error_of([&] { parse_static(":1:2\n", "/etc/subuid", nameless); });
-  EXPECT_EQ(msg, "No subuid ranges found for user 1005 (\"\"): add a line \"1005:100000:65536\" to /etc/subuid "
-                 "(as root)");
+  EXPECT_EQ(msg,
+            "No subuid ranges found for user 1005 (\"\"): add a line \"1005:100000:65536\" to /etc/subuid "
+            "(as root)");
 }
 
 TEST(ParseGetsubids, ParsesLines) {

@@ -56,8 +56,9 @@ TEST(RequestParser, AbsoluteFormTarget) {
 
 TEST(RequestParser, ChunkedBody) {
   RequestParser p;
-  ASSERT_EQ(p.feed("POST /v1/ports HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2;ext=1\r\nde\r\n0\r\n\r\n"),
-            State::complete);
+  ASSERT_EQ(
+      p.feed("POST /v1/ports HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2;ext=1\r\nde\r\n0\r\n\r\n"),
+      State::complete);
   EXPECT_EQ(p.request().body, "abcde");
 }
 
