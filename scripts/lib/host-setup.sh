@@ -49,3 +49,12 @@ ensure_user() {
     echo "created user $user"
   fi
 }
+
+# give_back DIR USER: files under DIR that root made (an older `sudo` build, ctest logs, cmake's
+# install manifest) become USER's again, so that USER can remove DIR. Nothing to do for root.
+give_back() {
+  local dir=$1 user=$2
+  if [[ $user != root && -d $dir ]]; then
+    find "$dir" -user root -exec chown -h "$user:$(id -gn "$user")" {} +
+  fi
+}
