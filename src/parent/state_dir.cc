@@ -134,11 +134,33 @@ StateDir StateDir::open(const std::string& requested) {
 // and checks it through that fd: what is checked is what will be cleaned and removed.
 void StateDir::resolve(bool created) {
   const StateDirContext c = context();
+  open_once(c.euid);
+  struct stat st {};
+  if (::fstat(m_dir.get(), &st) != 0) {
+    throw errno_error("state dir is inaccessible: stat " + m_path);
+  }
+  check_state_dir(m_path, st, c);
+  if (auto foreign = find_foreign_entry(m_dir.get(), c.euid)) {
+    throw Error("refusing to use " + m_path + " as the state directory: it holds " + go_quote(*foreign) +
+                ", which rootlesskit did not create (a state directory is emptied at start and removed at " +
+                "exit); pass a new or empty directory to --state-dir");
+  }
+  // Only we may enter it, whatever the umask made of it or whoever made it 0755 (upstream):
+  // the helpers' sockets (.s4nn.sock, vpnkit-ethernet.sock) get the umask's mode.
+  if ((st.st_mode & 07777) != 0700 && ::fchmod(m_dir.get(), 0700) != 0) {
+    throw errno_error("chmod " + m_path);
+  }
+  if (created) {
+    log::debug("created the state dir {}", m_path);
+  }
+}
+
+void StateDir::open_once(uid_t euid) {
   struct stat st {};
   if (::lstat(m_path.c_str(), &st) == 0 && S_ISLNK(st.st_mode)) {
     // The link is kept (and what it points to) at exit; its owner could redirect clients.
     m_keep_dir = true;
-    if (st.st_uid != c.euid) {
+    if (st.st_uid != euid) {
       throw Error("refusing to use " + m_path + " as the state directory: it is a symlink owned by uid " +
                   std::to_string(st.st_uid) + "; pass a directory of your own to --state-dir");
     }
@@ -159,23 +181,6 @@ void StateDir::resolve(bool created) {
       throw Error("state dir " + m_path + " is not a directory");
     }
     throw errno_error("state dir is inaccessible: open " + m_path);
-  }
-  if (::fstat(m_dir.get(), &st) != 0) {
-    throw errno_error("state dir is inaccessible: stat " + m_path);
-  }
-  check_state_dir(m_path, st, c);
-  if (auto foreign = find_foreign_entry(m_dir.get(), c.euid)) {
-    throw Error("refusing to use " + m_path + " as the state directory: it holds " + go_quote(*foreign) +
-                ", which rootlesskit did not create (a state directory is emptied at start and removed at " +
-                "exit); pass a new or empty directory to --state-dir");
-  }
-  // Only we may enter it, whatever the umask made of it or whoever made it 0755 (upstream):
-  // the helpers' sockets (.s4nn.sock, vpnkit-ethernet.sock) get the umask's mode.
-  if ((st.st_mode & 07777) != 0700 && ::fchmod(m_dir.get(), 0700) != 0) {
-    throw errno_error("chmod " + m_path);
-  }
-  if (created) {
-    log::debug("created the state dir {}", m_path);
   }
 }
 

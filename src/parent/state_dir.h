@@ -4,6 +4,8 @@
 // operation is relative to its fd, so a symlink swapped in cannot redirect a removal.
 #pragma once
 
+#include <sys/types.h>
+
 #include <string>
 #include <string_view>
 #include <utility>
@@ -45,6 +47,7 @@ class StateDir {
  private:
   StateDir() = default;
   void resolve(bool created);
+  void open_once(uid_t euid);
   void lock_and_clean();
   void remove();
 
