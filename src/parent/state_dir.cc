@@ -11,7 +11,6 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <climits>
 #include <cstdlib>
 #include <filesystem>
 #include <memory>
@@ -123,6 +122,9 @@ StateDir StateDir::open(const std::string& requested) {
     // exactly as it was.
     if (dir.m_lock || created) {
       dir.remove();
+    }
+    if (created && !dir.m_dir) {
+      ::rmdir(dir.m_path.c_str());  // made just now, failed before it was opened: still empty
     }
     dir.m_path.clear();
     throw;

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <filesystem>
 #include <fstream>
 #include <optional>
 #include <sstream>
@@ -82,6 +83,14 @@ TEST_F(StateDirTest, TemporaryDirectoryIs0700) {
     EXPECT_EQ(mode_of(path), 0700u);
   }
   EXPECT_FALSE(exists(path));
+}
+
+TEST_F(StateDirTest, ATemporaryDirectoryTooLongForApiSockIsRemoved) {
+  std::string tmp = t / std::string(100, 't');
+  ASSERT_EQ(::mkdir(tmp.c_str(), 0700), 0);
+  ScopedEnv tmpdir("TMPDIR", tmp);
+  EXPECT_NE(refusal("").find("is too long"), std::string::npos);
+  EXPECT_EQ(std::filesystem::is_empty(tmp), true);
 }
 
 TEST_F(StateDirTest, WriteFileModeIgnoresAStricterUmask) {
