@@ -24,8 +24,9 @@ struct Options {
   // The child finds its pipe fds through this variable; it also marks the child role.
   std::string pipe_fd_env_key = env_pipe_fd;
   std::string child_use_activation_env_key = env_child_use_activation;
-  // Absolute path; empty means a fresh $TMPDIR/rootlesskit<digits> (mode 0700). Either way the
-  // directory is emptied (but for `lock`) at start and removed at exit, like upstream.
+  // Absolute path; empty means a fresh $TMPDIR/rootlesskit<digits>. Either way the directory is
+  // 0700, cleaned of a killed run's files at start and removed at exit, like upstream; unlike
+  // upstream, one holding anything rootlesskit did not create is refused (docs/security.md).
   std::string state_dir;
   std::string state_dir_env_key = env_state_dir;
   std::string parent_euid_env_key = env_parent_euid;

@@ -3,7 +3,9 @@
 // into rootlesskit: loading one cost ~9 ms on every start.
 #include "api/server.h"
 
+#include <fcntl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -13,6 +15,9 @@
 #include "common/error.h"
 
 namespace rootlesskit::api {
+namespace {
+constexpr mode_t socket_mode = 0755;
+}  // namespace
 
 Server::Server(EventLoop& loop, Router::InfoFunc info, PortManager* ports, http::ServerLimits limits)
     : m_router(std::move(info), ports),
@@ -58,6 +63,11 @@ Fd listen_unix(const std::string& path) {
   std::memcpy(addr.sun_path, path.data(), path.size());
   if (::bind(sock.get(), reinterpret_cast<const sockaddr*>(&addr), sizeof addr) != 0) {
     throw errno_error("listen unix " + path + ": bind");
+  }
+  // bind(2) gives the socket 0777 minus the umask; upstream's is srwxr-xr-x (umask 022). Fixed
+  // before listen(2), so no one connects meanwhile; not by umask(2), which is process-wide.
+  if (::fchmodat(AT_FDCWD, path.c_str(), socket_mode, AT_SYMLINK_NOFOLLOW) != 0) {
+    throw errno_error("listen unix " + path + ": chmod");
   }
   if (::listen(sock.get(), SOMAXCONN) != 0) {
     throw errno_error("listen unix " + path + ": listen");

@@ -22,7 +22,8 @@ inline constexpr size_t max_unix_socket_path = 107;
 void check_unix_socket_path(const std::string& path);
 
 // Removes `path` if present (like upstream's rm -rf of a stale socket), then binds and listens on
-// a new AF_UNIX stream socket there (O_CLOEXEC). Throws Error ("listen unix <path>: bind: ...").
+// a new AF_UNIX stream socket there (O_CLOEXEC), mode srwxr-xr-x whatever the umask (others
+// cannot connect: that needs write permission). Throws Error ("listen unix <path>: bind: ...").
 Fd listen_unix(const std::string& path);
 
 class Server {

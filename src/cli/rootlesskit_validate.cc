@@ -12,6 +12,7 @@
 #include "cli/rootlesskit_flags.h"
 #include "common/error.h"
 #include "common/strings.h"
+#include "copyup/tmpfs_symlink.h"
 #include "network/slirp4netns/options.h"
 
 namespace rootlesskit::cli {
@@ -189,6 +190,9 @@ void check_child_options(const RootlesskitFlags& f) {
   for (const auto& dir : f.copy_up) {
     if (clean_path(dir) == "/tmp") {
       throw Error("/tmp cannot be copied up");
+    }
+    if (clean_path(dir) == "/") {
+      throw Error(copyup::root_refusal);
     }
   }
   if (f.evacuate_cgroup2.find('/') != std::string::npos) {

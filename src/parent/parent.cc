@@ -161,7 +161,7 @@ void send(SpawnedChild& child, const std::string& body) {
 
 void write_child_pid(const StateDir& state, pid_t pid) {
   // Written only now, fully set up, so `nsenter -t $(cat child_pid)` never sees a half-built child.
-  write_file(state.file(state_file_child_pid), std::to_string(pid), 0444);
+  state.write_file(state_file_child_pid, std::to_string(pid), 0444);
 }
 
 // Forwarded connections need fds: use the hard limit. The child was spawned before this, so the

@@ -28,6 +28,17 @@ T=$(mktemp -d "${TMPDIR:-/tmp}/rktest-$TEST_NAME.XXXXXX")
 mkdir "$T/tmp"
 # rootlesskit creates its temporary state dir under $TMPDIR: keep it inside this test's dir.
 export TMPDIR=$T/tmp
+# The tests must be safe to run by hand against ANY rootlesskit, including one that empties
+# whatever --state-dir names (Debian's 1.1 does; so does upstream): no test points a state dir,
+# a copy-up or a clean-up at data it did not create. So HOME and XDG_RUNTIME_DIR are scratch
+# dirs of this test, and a test that needs a home-like directory uses this one. Copy-ups of
+# /etc and /run are fine: the tmpfs covers them inside the namespace only, and the test user
+# cannot write the host's /etc or /run should a copy-up not happen.
+mkdir -m 700 "$T/home" "$T/run"
+export HOME=$T/home XDG_RUNTIME_DIR=$T/run
+# Run by hand inside a rootlesskit session (README's first line starts one), these would make
+# rootlessctl and rootlesskit-docker-proxy talk to that instance.
+unset ROOTLESSKIT_STATE_DIR ROOTLESSKIT_PARENT_EUID ROOTLESSKIT_PARENT_EGID
 OWNED_PIDS=()
 
 fail() {
@@ -97,12 +108,12 @@ run() {
   ((RC != 124 && RC != 137)) || fail "hung (killed after ${RUN_TIMEOUT}s): $*${ERR:+; stderr: $ERR}"
 }
 
-# without_extra_fds CMD...: execs CMD with only fds 0, 1 and 2 open, whatever the caller
-# leaked. It replaces the calling shell: use it as `bg NAME without_extra_fds CMD...`.
-without_extra_fds() {
-  exec bash -c 'for p in /proc/$$/fd/*; do n=${p##*/}; ((n > 2)) && eval "exec $n>&-"; done; exec "$@"' \
-    bash "$@"
-}
+# "${ONLY_STD_FDS[@]}" CMD...: runs CMD with only fds 0, 1 and 2 open, whatever the caller
+# leaked (a program, so `run` can take it too).
+# shellcheck disable=SC2016 # expanded by that bash
+ONLY_STD_FDS=(bash -c 'for p in /proc/$$/fd/*; do n=${p##*/}; ((n > 2)) && eval "exec $n>&-"; done; exec "$@"' bash)
+# without_extra_fds CMD...: the same, replacing the calling shell: `bg NAME without_extra_fds CMD...`.
+without_extra_fds() { exec "${ONLY_STD_FDS[@]}" "$@"; }
 
 # start_instance NAME ROOTLESSKIT FLAGS...: starts a rootlesskit whose COMMAND waits until
 # stop_instance; returns once api.sock exists. Sets STATE (its state dir) and PARENT (its pid).
@@ -205,6 +216,10 @@ trap _cleanup EXIT
 # Every test needs user namespaces and a subordinate id range for the test user.
 unshare -U true 2>/dev/null || skip "unprivileged user namespaces are disabled in this kernel"
 [[ -x $ROOTLESSKIT ]] || fail "rootlesskit under test not found: ROOTLESSKIT=$ROOTLESSKIT"
+# As root, a rootlesskit that failed to copy up /etc would let `rm /etc/hosts` reach the host.
+if (($(id -u) == 0)) && [[ $TEST_NAME != test-root-* ]]; then
+  fail "run as a normal user with a subuid range (as root, run-as-test-user.sh switches to one)"
+fi
 if (($(id -u) != 0)); then # test-root-*.sh run as root, with or without a range
   grep -qE "^($(id -un)|$(id -u)):" /etc/subuid ||
     fail "no /etc/subuid range for $(id -un): scripts/test.sh adds one"

@@ -3,6 +3,7 @@
 #include "api/server.h"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <chrono>
 #include <thread>
@@ -303,6 +304,22 @@ TEST(ApiServer, ListenUnixChecksPathLength) {
   { Fd first = listen_unix(path); }
   Fd second = listen_unix(path);
   EXPECT_TRUE(second);
+}
+
+// srwxr-xr-x as upstream under its usual umask, under any umask: others cannot connect (that
+// needs write permission), and the state dir around it is 0700 anyway.
+TEST(ListenUnix, SocketModeIgnoresTheUmask) {
+  testing::TempDir dir;
+  for (mode_t mask : {mode_t{0}, mode_t{022}, mode_t{077}}) {
+    mode_t old = ::umask(mask);
+    std::string path = dir.path() + "/api.sock";
+    Fd sock = listen_unix(path);
+    ::umask(old);
+    struct stat st {};
+    ASSERT_EQ(::stat(path.c_str(), &st), 0);
+    EXPECT_TRUE(S_ISSOCK(st.st_mode));
+    EXPECT_EQ(st.st_mode & 07777, 0755u) << "umask " << mask;
+  }
 }
 
 }  // namespace

@@ -236,6 +236,13 @@ TEST(RootlesskitValidate, ChildSideOptionsCheckedUpFront) {
   EXPECT_EQ(error_of({"--copy-up=/tmp/"}), "/tmp cannot be copied up");
   EXPECT_EQ(error_of({"--copy-up=//tmp/../tmp"}), "/tmp cannot be copied up");
   EXPECT_EQ(error_of({"--copy-up=/tmp/x"}), "");
+  // A tmpfs on / would hide /tmp and everything else (upstream: `mkdir //.ro...`, and a
+  // /tmp/rootlesskit-bNNN left behind).
+  const std::string root =
+      "/ cannot be copied up: copy up the directories that must be writable instead (e.g. --copy-up=/etc)";
+  EXPECT_EQ(error_of({"--copy-up=/"}), root);
+  EXPECT_EQ(error_of({"--copy-up=/etc,//"}), root);
+  EXPECT_EQ(error_of({"--copy-up=/etc/.."}), root);
   EXPECT_EQ(error_of({"--subid-source=bogus"}), "unknown subid source \"bogus\"");
   for (const char* s : {"auto", "dynamic", "static", ""}) {
     EXPECT_EQ(error_of({std::string("--subid-source=") + s}), "") << s;
