@@ -78,6 +78,7 @@ SpawnRequest make_spawn_request(const Options& o, const StateDir& state, const S
                     (o.create_cgroupns ? CLONE_NEWCGROUP : 0) | (o.create_utsns ? CLONE_NEWUTS : 0) |
                     (o.create_ipcns ? CLONE_NEWIPC : 0);
   r.exec_mask = signals.previous_mask();
+  r.child_main = o.child_main ? &o.child_main : nullptr;
   return r;
 }
 

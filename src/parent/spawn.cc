@@ -1,6 +1,6 @@
 // clone(2) of the child and its pre-exec steps. Between clone and execve the child only makes
 // raw system calls on data prepared before the clone, so it is safe even if an embedding program
-// has other threads.
+// has other threads (not so a child_main, which the caller promises to call single-threaded).
 #include "parent/spawn.h"
 
 #include <fcntl.h>
@@ -17,6 +17,8 @@
 #include "common/spawn.h"
 #include "messages/channel.h"
 #include "parent/apparmor.h"
+
+extern char** environ;
 
 namespace rootlesskit::parent {
 namespace {
@@ -45,7 +47,21 @@ struct PreExec {
   int* scratch;              // 1 slot for install_fds
   int unshare_flags;
   const sigset_t* mask;
+  const std::function<int()>* child_main;
 };
+
+// The child's main function in the clone itself: what the exec would have given it (the
+// environment; no fd but 0-2, LISTEN_FDS and the channel), then its exit code.
+[[noreturn]] void run_child_main(const PreExec& p) {
+  environ = const_cast<char**>(p.envp);
+  if (p.channel != p.mapping->target && p.channel < p.mapping->target) {
+    ::close(p.channel);
+  }
+  ::close_range(static_cast<unsigned>(p.mapping->target) + 1, ~0U, 0);
+  int code = (*p.child_main)();
+  std::fflush(nullptr);
+  ::_exit(code);
+}
 
 [[noreturn]] void run_pre_exec(const PreExec& p) {
   ::prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -67,6 +83,9 @@ struct PreExec {
     fail_before_exec(p.scratch[0] >= 0 ? p.scratch[0] : p.channel, "failed to pass the channel fd", err);
   }
   ::sigprocmask(SIG_SETMASK, p.mask, nullptr);
+  if (p.child_main != nullptr) {
+    run_child_main(p);
+  }
   ::execve(p.argv[0], p.argv, p.envp);
   fail_before_exec(p.mapping->target, "failed to execute the child", errno);
 }
@@ -85,7 +104,7 @@ SpawnedChild spawn_child(const SpawnRequest& request) {
   const FdMapping mapping{target, channel.child.get()};
   int scratch[1] = {-1};
   PreExec pre{c_argv.data(), c_env.data(),          channel.child.get(), &mapping,
-              scratch,       request.unshare_flags, &request.exec_mask};
+              scratch,       request.unshare_flags, &request.exec_mask,  request.child_main};
 
   long pid = ::syscall(SYS_clone, static_cast<unsigned long>(request.clone_flags) | SIGCHLD, nullptr, nullptr, nullptr,
                        nullptr);

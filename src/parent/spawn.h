@@ -1,10 +1,12 @@
 // Starting the child: clone(2) into new user+mount(+pid) namespaces, unshare the rest, wait until
 // the parent has written the ID maps, then exec the child image (which thereby starts as uid 0
-// with full capabilities: no second exec is needed to gain them). Runs in the parent.
+// with full capabilities: no second exec is needed to gain them), or run the child's main
+// function in the clone itself. Runs in the parent.
 #pragma once
 
 #include <signal.h>
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -23,6 +25,8 @@ struct SpawnRequest {
   int unshare_flags = 0;  // CLONE_NEW* unshared by the child before exec
   int listen_fds = 0;     // systemd socket-activation fds 3..3+N-1 kept at their numbers
   sigset_t exec_mask{};   // signal mask the child image starts with
+  // Not null: run in the cloned child instead of the exec (parent::Options::child_main).
+  const std::function<int()>* child_main = nullptr;
 };
 
 struct SpawnedChild {

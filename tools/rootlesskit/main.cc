@@ -1,5 +1,6 @@
 // rootlesskit: the thin CLI over the library. The same binary is the parent (started by the user)
-// and the child (re-exec'd by the parent with the pipe variable set); both parse the same argv.
+// and the child: the parent's clone runs the child role with the flags already parsed; an image
+// started with the pipe variable set (as upstream's re-exec) parses the same argv again.
 #include <unistd.h>
 
 #include <iostream>
@@ -27,26 +28,6 @@ bool reaper_enabled(const rk::cli::RootlesskitFlags& f) {
   return f.reaper == "true";
 }
 
-int run_parent(const rk::cli::RootlesskitFlags& f, int argc, char** argv) {
-  rk::cli::validate_rootlesskit(f, [](const std::string& warning) { rk::log::warn("{}", warning); });
-  rk::parent::Options o;
-  o.state_dir = f.state_dir;
-  o.network_driver = rk::network::make_parent_driver(rk::cli::network_selection(f), f.detach_netns);
-  o.port_driver = rk::port::make_parent_driver(rk::cli::port_selection(f));
-  o.publish_ports = rk::cli::publish_specs(f);
-  o.create_pidns = f.pidns;
-  o.create_cgroupns = f.cgroupns;
-  o.create_utsns = f.utsns;
-  o.create_ipcns = f.ipcns;
-  o.detach_netns = f.detach_netns;
-  o.propagation = f.propagation;
-  o.evacuate_cgroup2 = f.evacuate_cgroup2;
-  o.subid_source = f.subid_source;
-  o.child_argv = {"/proc/self/exe"};
-  o.child_argv.insert(o.child_argv.end(), argv + 1, argv + argc);
-  return rk::parent::run(o);
-}
-
 int run_child(const rk::cli::RootlesskitFlags& f) {
   rk::child::Options o;
   o.target_cmd = f.command;
@@ -64,23 +45,11 @@ int run_child(const rk::cli::RootlesskitFlags& f) {
   return rk::child::run(o);
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
-  const bool child = rk::child::is_child();
-  rk::log::init(child ? "child " : "parent", false);
+// Runs ROLE, turning its errors into the fatal line and exit code upstream's CLI gives.
+template <typename Role>
+int report_errors(Role role) {
   try {
-    auto parsed = rk::cli::parse_rootlesskit(to_args(argc, argv));
-    if (parsed.action != rk::cli::ParseResult::Action::run) {
-      std::cout << parsed.output << std::flush;
-      return 0;
-    }
-    rk::log::init(child ? "child " : "parent", parsed.flags.debug);
-    return child ? run_child(parsed.flags) : run_parent(parsed.flags, argc, argv);
-  } catch (const rk::cli::UsageError& e) {
-    std::cout << e.stdout_text() << std::flush;
-    rk::log::fatal_line(e.what());
-    return 1;
+    return role();
   } catch (const rk::Error& e) {
     rk::log::fatal_line(e.what());
     return e.exit_code();
@@ -88,4 +57,51 @@ int main(int argc, char** argv) {
     rk::log::fatal_line(e.what());
     return 1;
   }
+}
+
+int run_parent(const rk::cli::RootlesskitFlags& f, int argc, char** argv) {
+  rk::cli::validate_rootlesskit(f, [](const std::string& warning) { rk::log::warn("{}", warning); });
+  rk::parent::Options o;
+  o.state_dir = f.state_dir;
+  o.network_driver = rk::network::make_parent_driver(rk::cli::network_selection(f), f.detach_netns);
+  o.port_driver = rk::port::make_parent_driver(rk::cli::port_selection(f));
+  o.publish_ports = rk::cli::publish_specs(f);
+  o.create_pidns = f.pidns;
+  o.create_cgroupns = f.cgroupns;
+  o.create_utsns = f.utsns;
+  o.create_ipcns = f.ipcns;
+  o.detach_netns = f.detach_netns;
+  o.propagation = f.propagation;
+  o.evacuate_cgroup2 = f.evacuate_cgroup2;
+  o.subid_source = f.subid_source;
+  o.child_argv = {"/proc/self/exe"};
+  o.child_argv.insert(o.child_argv.end(), argv + 1, argv + argc);
+  // We are one thread here: the clone runs the child role without exec'ing us again.
+  o.child_main = [&f] {
+    rk::log::init("child ", f.debug);
+    return report_errors([&f] { return run_child(f); });
+  };
+  return rk::parent::run(o);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const bool child = rk::child::is_child();
+  rk::log::init(child ? "child " : "parent", false);
+  return report_errors([&] {
+    try {
+      auto parsed = rk::cli::parse_rootlesskit(to_args(argc, argv));
+      if (parsed.action != rk::cli::ParseResult::Action::run) {
+        std::cout << parsed.output << std::flush;
+        return 0;
+      }
+      rk::log::init(child ? "child " : "parent", parsed.flags.debug);
+      return child ? run_child(parsed.flags) : run_parent(parsed.flags, argc, argv);
+    } catch (const rk::cli::UsageError& e) {
+      std::cout << e.stdout_text() << std::flush;
+      rk::log::fatal_line(e.what());
+      return 1;
+    }
+  });
 }

@@ -30,7 +30,7 @@ constexpr auto report_timeout = std::chrono::seconds(20);
 // Where the socket -> tap copier finds its two fds.
 constexpr int copier_tap_fd = 4;
 constexpr int copier_socket_fd = 5;
-// Shown by ps; the child's own name is "exe" (it runs /proc/self/exe).
+// Shown by ps, where it would otherwise look like the child itself.
 constexpr const char* process_name = "tap-relay";
 
 struct Endpoints {
