@@ -26,8 +26,8 @@ endif()
 # optimized hash tables (-O1).
 add_link_options(-Wl,--as-needed -Wl,-O1)
 
-# rootlesskit_fast_start(TARGET): rootlesskit runs twice per start (the parent, then the child
-# execs it again), so loading and relocating shared libraries is paid twice: libstdc++ and libgcc
+# rootlesskit_fast_start(TARGET): every start of rootlesskit pays for loading and relocating its
+# shared libraries (twice for an embedder whose child re-execs the image): libstdc++ and libgcc
 # are linked in statically (only libc and libmnl are loaded). Not for programs that also load a
 # C++ shared library (rootlessctl: libcpp-httplib.so), which must share one libstdc++ with it.
 function(rootlesskit_fast_start target)

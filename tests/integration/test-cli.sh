@@ -61,3 +61,16 @@ assert_eq --net=foo "$OUT"
 rk --print-semver=major
 assert_rc 0 "--print-semver=major (v3)"
 assert_eq "$major" "$OUT" "--print-semver=major"
+
+# gvisor-tap-vsock is listed by --help (as upstream) but needs gVisor's Go network stack: ours
+# refuses it at start, naming the alternatives, with nothing left behind. (Debian's 1.1 predates
+# the driver and rejects the name as unknown.)
+rk --net=gvisor-tap-vsock true
+assert_rc 1 "--net=gvisor-tap-vsock"
+if [[ $ERR == *"unknown network mode"* ]]; then
+  echo "gvisor-tap-vsock: this rootlesskit predates the driver"
+else
+  assert_contains "$ERR" 'error: network driver "gvisor-tap-vsock" is not supported by this implementation'
+  assert_contains "$ERR" "use --net=slirp4netns or --net=pasta instead"
+fi
+[[ -z $(ls -A "$TMPDIR") ]] || fail "--net=gvisor-tap-vsock left $(ls -A "$TMPDIR") in TMPDIR"
