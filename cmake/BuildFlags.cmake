@@ -28,11 +28,13 @@ add_link_options(-Wl,--as-needed -Wl,-O1)
 
 # rootlesskit_fast_start(TARGET): every start of rootlesskit pays for loading and relocating its
 # shared libraries (twice for an embedder whose child re-execs the image): libstdc++ and libgcc
-# are linked in statically (only libc and libmnl are loaded). Not for programs that also load a
-# C++ shared library (rootlessctl: libcpp-httplib.so), which must share one libstdc++ with it.
+# are linked in statically, and libm.so is not needed (tools/rootlesskit/ceil.cc): only libc and
+# libmnl are loaded. Not for programs that also load a C++ shared library (rootlessctl:
+# libcpp-httplib.so), which must share one libstdc++ with it.
 function(rootlesskit_fast_start target)
   if(NOT ROOTLESSKIT_SANITIZE)
     target_link_options(${target} PRIVATE -static-libstdc++ -static-libgcc)
+    target_sources(${target} PRIVATE ${CMAKE_SOURCE_DIR}/tools/rootlesskit/ceil.cc)
   endif()
 endfunction()
 
