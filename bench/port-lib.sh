@@ -127,6 +127,13 @@ rss_kb() {
   for pid; do cat "/proc/$pid/status"; done | awk '/^VmRSS:/ { t += $2 } END { print t + 0 }'
 }
 
+# pss_kb PID...: the sum of Pss (each shared page split among the processes mapping it: libc's
+# pages, and with ours the pages the child still shares with the parent it was cloned from).
+pss_kb() {
+  local pid
+  for pid; do cat "/proc/$pid/smaps_rollup"; done | awk '/^Pss:/ { t += $2 } END { print t + 0 }'
+}
+
 # http_run PORT COUNTER_FILE: prints "req/s mean_ms p99_ms accepts_per_request" of one wrk run
 # with a new connection per request; fails if the server accepted fewer connections than wrk
 # completed requests (wrk kept a connection alive) or more than 1% of the requests failed.

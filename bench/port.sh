@@ -173,10 +173,10 @@ measure_builtin_round() {
 # measure_rss ROUND: VmRSS of a fresh instance's parent + child, idle and while conn_hold keeps
 # HOLD_CONNECTIONS echoed connections open through the published port.
 measure_rss() {
-  local who name idle held hold
+  local who name idle held held_pss hold
   echo "==> round $1/$REPEATS: RSS with $HOLD_CONNECTIONS open forwarded connections"
   for who in $(order "$1"); do
-    name=$who-rss-$1 idle=- held=-
+    name=$who-rss-$1 idle=- held=- held_pss=-
     if launch "$name" "$who" builtin; then
       # shellcheck disable=SC2046 # a list of pids
       idle=$(rss_kb $(rk_pids "$name"))
@@ -186,13 +186,16 @@ measure_rss() {
       if wait_for "$HOLD_CONNECTIONS held connections" 30 grep -q '^held' "$work/hold.out"; then
         # shellcheck disable=SC2046 # a list of pids
         held=$(rss_kb $(rk_pids "$name"))
+        # shellcheck disable=SC2046 # a list of pids
+        held_pss=$(pss_kb $(rk_pids "$name"))
       fi
       stop_tree "$hold"
       stop_instance "$name"
     fi
     record "rss_idle|$who" "$idle"
     record "rss_held|$who" "$held"
-    echo "  $who: idle $idle kB, with $HOLD_CONNECTIONS connections $held kB"
+    record "pss_held|$who" "$held_pss"
+    echo "  $who: idle $idle kB, with $HOLD_CONNECTIONS connections $held kB (PSS $held_pss kB)"
   done
 }
 
@@ -256,6 +259,7 @@ table() {
   row "CPU s per GB, -R" reverse_cpu "%.3f" splice "le 0.7" ""
   row "RSS parent+child, idle (kB)" rss_idle "%.0f" "" "" ""
   row "RSS parent+child, $HOLD_CONNECTIONS connections (kB)" rss_held "%.0f" "" "le 0.3" ""
+  row "PSS parent+child, $HOLD_CONNECTIONS connections (kB)" pss_held "%.0f" "" "" ""
   row "UDP -b 0 received (Gbit/s)" udp0 "%.3f" direct "ge 1.0" ""
   row "UDP -b 0 loss (%)" udp0_loss "%.1f" direct "" ""
   row "UDP -b 1G received (Gbit/s)" udp1g "%.3f" direct "ge 1.0" ""
@@ -299,7 +303,7 @@ Commands (\`bench/port-inside.sh\` starts \`tiny_http 0.0.0.0 8080\`, \`iperf3 -
 - HTTP: \`wrk -t2 -c4 -d${DURATION}s --latency -H 'Connection: close' http://127.0.0.1:P/\`; tiny_http counted $(median http_accepts) accepts per completed request (median over all runs; a run with fewer than one fails, as does one with more than 1% errors). Limit: \`tiny_http\` on the host, no forwarder.
 - TCP and UDP: \`iperf3 --client 127.0.0.1 --port P+1 --time ${DURATION}\` with nothing, \`-P 4\`, \`-R\`, \`-u -b 0 -l 1460\` or \`-u -b 1G -l 1460\`; the rate the receiver counted. Limit for TCP: \`splice_relay\` (bench/splice_relay.c: splice(2) through a pipe, a thread per direction) in front of an iperf3 server on the host; for UDP: the host's iperf3 server, no forwarder. Without any relay on the host: $(median "single|direct") / $(median "p4|direct") / $(median "reverse|direct") Gbit/s (1 stream / -P 4 / -R).
 - CPU: utime+stime from /proc/PID/stat (all threads) of the rootlesskit parent and child (the processes running the rootlesskit binary) over one iperf3 run, per GB received; the limit is splice_relay's own CPU.
-- RSS: the sum of VmRSS of the same processes on a fresh instance, idle and while \`conn_hold connect 127.0.0.1 P+2 ${HOLD_CONNECTIONS}\` holds ${HOLD_CONNECTIONS} connections, each proved end-to-end by an echoed byte.
+- RSS: the sum of VmRSS of the same processes on a fresh instance, idle and while \`conn_hold connect 127.0.0.1 P+2 ${HOLD_CONNECTIONS}\` holds ${HOLD_CONNECTIONS} connections, each proved end-to-end by an echoed byte. VmRSS counts every page a process maps, shared ones included (libc, and for ours the pages the child still shares with the parent it was cloned from); PSS (smaps_rollup) divides each shared page among the processes that map it.
 - Start-up: \`hyperfine -N --ignore-failure --warmup 5 --runs 50 'rootlesskit --net=slirp4netns --port-driver=builtin true'\`, median of the runs that exited 0; failed runs: ours ${STARTUP_FAILED[ours]:-?} of 50, Debian's ${STARTUP_FAILED[ref]:-?} of 50 (1.1.0 races with a command that exits at once: its parent dials the child's port driver socket after the child is gone).
 END
 }
