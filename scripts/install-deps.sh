@@ -4,9 +4,10 @@
 set -euo pipefail
 
 # libcap-dev: for the port driver's privileged-port message (PkgConfig::LIBCAP in
-# cmake/Dependencies.cmake, linked only by the code that uses it).
+# cmake/Dependencies.cmake, linked only by the code that uses it). python3: scripts/docgen/, which
+# writes the man pages and bash completions from --help at build time (cmake/Install.cmake).
 build_packages=(
-  build-essential cmake ninja-build ccache pkg-config
+  build-essential cmake ninja-build ccache pkg-config python3
   nlohmann-json3-dev libcpp-httplib-dev libspdlog-dev libfmt-dev
   libcap-dev libmnl-dev libgtest-dev libgmock-dev
 )
@@ -17,7 +18,7 @@ runtime_packages=(uidmap iproute2 util-linux slirp4netns socat passt vdeplug lib
 # procps: ps/pgrep; passwd: useradd; kmod: modprobe; clang-format-14: scripts/check-format.sh;
 # iptables: --source-ip-transparent inside the namespace (test-port-source-ip.sh); wrk: bench/port.sh.
 test_packages=(rootlesskit procps bsdutils curl jq hyperfine
-  systemd python3 passwd kmod iperf3 iputils-ping clang-format-14 iptables wrk
+  systemd passwd kmod iperf3 iputils-ping clang-format-14 iptables wrk
   dnsmasq-base) # dnsmasq-base: the DHCP server on the lxc-user-nic test bridge
 # scripts/tidy.sh only (clang-tidy-14 pulls in all of clang-14): installed by --tidy.
 tidy_packages=(clang-tidy-14)
