@@ -2,9 +2,9 @@
 # Builds everything and runs every test: README command 2 (`sudo ./scripts/test.sh`), and what
 # CI runs through .ci/run. As root it installs packages and prepares the unprivileged test user;
 # as the checkout's owner it runs the source checks (formatting, no SPEC citations), builds with
-# ccache+Ninja (warnings are errors), runs the unit tests, then the unit tests again under
-# ASan+UBSan; as the test user it runs the integration tests. Ends with a table of stage times
-# and one line `N passed, N failed, N skipped`.
+# ccache+Ninja (warnings are errors), runs the unit tests and the packaging tests (as root for
+# the .deb), then the unit tests again under ASan+UBSan; as the test user it runs the
+# integration tests. Ends with a table of stage times and one line `N passed, N failed, N skipped`.
 set -euo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -92,6 +92,11 @@ build "$BUILD_ROOT/test" -- -DCMAKE_BUILD_TYPE=Release -DROOTLESSKIT_WERROR=ON |
 if $main_ok; then
   stage "unit tests"
   run_ctest builder "$BUILD_ROOT/test" unit -j "$JOBS"
+
+  # One at a time: each `cmake --install`s the build tree (its install_manifest.txt) somewhere.
+  stage "packaging: install layout, man pages, completions, .deb"
+  run_ctest builder "$BUILD_ROOT/test" packaging
+  run_ctest root "$BUILD_ROOT/test" deb # dpkg --root into a scratch root needs root
 fi
 
 # Only the unit tests (and the library they link) are built with the sanitizers.
