@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # One-time setup and install: README command 1 (`sudo ./scripts/setup.sh`) on Debian 12.
-# Installs the build/runtime packages, builds a Release rootlesskit + rootlessctl, installs them
-# to /usr/local/bin, gives the invoking user ($SUDO_USER) subordinate uid/gid ranges if it has
-# none, and makes /dev/net/tun usable for slirp4netns/pasta. Safe to run again.
+# Installs the build/runtime packages, builds a Release rootlesskit + rootlessctl +
+# rootlesskit-docker-proxy, installs them to /usr/local/bin (with their man pages and bash
+# completions under /usr/local/share: cmake/Install.cmake), gives the invoking user ($SUDO_USER)
+# subordinate uid/gid ranges if it has none, and makes /dev/net/tun usable for slirp4netns/pasta.
+# Safe to run again.
 set -euo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -31,7 +33,7 @@ echo "==> building (Release) in $BUILD"
 "${as_owner[@]}" cmake --build "$BUILD" -j "$(nproc)"
 
 echo "==> installing to $PREFIX"
-cmake --install "$BUILD" --prefix "$PREFIX"
+cmake --install "$BUILD" --prefix "$PREFIX" --strip
 ((${#as_owner[@]} == 0)) || give_back "$BUILD" "$user" # install_manifest.txt
 
 echo "==> host configuration"
