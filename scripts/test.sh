@@ -94,7 +94,7 @@ if $main_ok; then
   run_ctest builder "$BUILD_ROOT/test" unit -j "$JOBS"
 
   # One at a time: each `cmake --install`s the build tree (its install_manifest.txt) somewhere.
-  stage "packaging: install layout, man pages, completions, .deb"
+  stage "packaging tests (install, man, .deb)"
   run_ctest builder "$BUILD_ROOT/test" packaging
   run_ctest root "$BUILD_ROOT/test" deb # dpkg --root into a scratch root needs root
 fi
