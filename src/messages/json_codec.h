@@ -1,7 +1,7 @@
 // What the JSON codecs of messages sent between our processes share (the parent/child messages,
 // messages/message.cc; the builtin port driver's, port/builtin/protocol.cc): reading a member
 // and writing an object the way Go's encoding/json does, so that a peer's bad input is an Error,
-// never an nlohmann exception or undefined behaviour (found by tests/fuzz/messages_fuzz).
+// never an nlohmann exception or undefined behaviour (see tests/fuzz/messages_fuzz).
 #pragma once
 
 #include <cstdint>

@@ -92,7 +92,7 @@ int parse_add_hostfwd_reply(const std::string& text) {
     throw Error("unexpected reply: " + reply.dump());
   }
   // Upstream takes any number through int(float64); we take integers in int's range only, since
-  // get<int> of 1e300 is undefined behaviour (found by tests/fuzz/slirp4netns_fuzz).
+  // get<int> of 1e300 is undefined behaviour (UBSan reports it in tests/fuzz/slirp4netns_fuzz).
   const json& id = reply["return"]["id"];
   if (id.is_number_unsigned() && std::in_range<int>(id.get<uint64_t>())) {
     return static_cast<int>(id.get<uint64_t>());
