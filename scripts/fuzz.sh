@@ -1,36 +1,54 @@
 #!/usr/bin/env bash
-# Builds the libFuzzer targets under tests/fuzz with clang (the library too, with coverage,
-# ASan and UBSan) and runs each for a while, keeping its corpus under build/fuzz/.
-# Not part of the test command. Usage: scripts/fuzz.sh [seconds per target, default 60] [target...]
-# A crash leaves crash-* in the current directory: replay it with build/fuzz/tests/fuzz/NAME FILE
-# and turn it into a unit test.
+# Builds the libFuzzer targets under tests/fuzz with clang-14 (the library too, with coverage,
+# ASan and UBSan) into build/fuzz and runs each for a while, one after the other, keeping what
+# they learn in build/fuzz/corpus/. The test command runs them briefly; this is for longer runs.
+# A crash stops that target and leaves its input in build/fuzz/crashes/: replay it with
+# build/fuzz/tests/fuzz/NAME FILE and turn it into a unit test (docs/fuzzing.md).
 set -euo pipefail
-cd "$(dirname "$0")/.."
-seconds=${1:-60}
-shift || true
-if ! command -v clang++ >/dev/null || ! ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a >/dev/null 2>&1; then
-  apt-get install -y -qq clang libclang-rt-dev >/dev/null
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+source "$REPO/scripts/lib/fuzz.sh"
+cd "$REPO"
+
+usage() {
+  echo "usage: scripts/fuzz.sh [SECONDS] [TARGET...]"
+  echo "Runs each TARGET (default: all) for SECONDS (default 60). Targets:"
+  fuzz_target_names "$REPO" | sed 's/^/  /'
+}
+
+seconds=60
+if [[ ${1:-} =~ ^[0-9]+$ ]]; then
+  seconds=$1
+  shift
+fi
+targets=("$@")
+((${#targets[@]})) || mapfile -t targets < <(fuzz_target_names "$REPO")
+for name in "${targets[@]}"; do
+  if [[ $name == -h || $name == --help ]]; then
+    usage
+    exit 0
+  fi
+  if [[ ! -f tests/fuzz/$name.cc ]]; then
+    echo "unknown target: $name" >&2
+    usage >&2
+    exit 2
+  fi
+done
+
+if ! command -v clang++-14 >/dev/null ||
+  ! compgen -G "/usr/lib/llvm-14/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a" >/dev/null; then
+  echo "clang-14 and libclang-rt-14-dev are missing: run sudo scripts/install-deps.sh" >&2
+  exit 2
 fi
 out=build/fuzz
-flags="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer"
-cmake -S . -B "$out" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ \
-  -DCMAKE_CXX_FLAGS="$flags" -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=address,undefined" >/dev/null
-targets=("$@")
-if [ ${#targets[@]} -eq 0 ]; then
-  for src in tests/fuzz/*_fuzz.cc; do
-    targets+=("$(basename "$src" .cc)")
-  done
-fi
+export CCACHE_BASEDIR=$REPO CCACHE_NOHASHDIR=true
+cmake -S . -B "$out" -G Ninja "${fuzz_cmake_args[@]}" >/dev/null
 cmake --build "$out" --target "${targets[@]}"
+failed=()
 for name in "${targets[@]}"; do
-  mkdir -p "$out/corpus/$name"
-  options=(-max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048)
-  if [ -f "tests/fuzz/$name.dict" ]; then
-    options+=(-dict="tests/fuzz/$name.dict")
-  fi
-  seeds=()
-  if [ -d "tests/fuzz/seeds/$name" ]; then
-    seeds=("tests/fuzz/seeds/$name")  # read, never written: new inputs go to the first directory
-  fi
-  "$out/tests/fuzz/$name" "${options[@]}" "$out/corpus/$name" "${seeds[@]}"
+  echo "==> $name (${seconds}s)"
+  fuzz_run "$REPO" "$out" "$name" "$seconds" || failed+=("$name")
 done
+if ((${#failed[@]})); then
+  echo "failed: ${failed[*]} (inputs in $out/crashes/)" >&2
+  exit 1
+fi

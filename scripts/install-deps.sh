@@ -16,11 +16,13 @@ runtime_packages=(uidmap iproute2 util-linux slirp4netns socat passt vdeplug lib
 # rootlesskit: Debian's 1.1.0, the reference the integration tests and bench/ compare against.
 # systemd: systemd-socket-activate; bsdutils: script; util-linux (above): unshare/setpriv/runuser;
 # procps: ps/pgrep; passwd: useradd; kmod: modprobe; clang-format-14: scripts/check-format.sh;
-# iptables: --source-ip-transparent inside the namespace (test-port-source-ip.sh); wrk: bench/port.sh.
+# iptables: --source-ip-transparent inside the namespace (test-port-source-ip.sh); wrk: bench/port.sh;
+# clang-14, libclang-rt-14-dev (libFuzzer, ASan, UBSan): the fuzz targets (scripts/lib/fuzz.sh).
 # tests/packaging/: dpkg-dev (dpkg-shlibdeps, for the .deb's Depends), man-db (man -l, lexgrog),
 # bash-completion (the completions run through it).
 test_packages=(rootlesskit procps bsdutils curl jq hyperfine
   systemd passwd kmod iperf3 iputils-ping clang-format-14 iptables wrk
+  clang-14 libclang-rt-14-dev
   dnsmasq-base # dnsmasq-base: the DHCP server on the lxc-user-nic test bridge
   dpkg-dev man-db bash-completion)
 # scripts/tidy.sh only (clang-tidy-14 pulls in all of clang-14): installed by --tidy.

@@ -3,13 +3,15 @@
 # CI runs through .ci/run. As root it installs packages and prepares the unprivileged test user;
 # as the checkout's owner it runs the source checks (formatting, no SPEC citations), builds with
 # ccache+Ninja (warnings are errors), runs the unit tests and the packaging tests (as root for
-# the .deb), then the unit tests again under ASan+UBSan; as the test user it runs the
-# integration tests. Ends with a table of stage times and one line `N passed, N failed, N skipped`.
+# the .deb), then the unit tests again under ASan+UBSan, then each libFuzzer target briefly; as
+# the test user it runs the integration tests. Ends with a table of stage times and one line
+# `N passed, N failed, N skipped`.
 set -euo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 TEST_USER=rktest
 JOBS=${JOBS:-$(nproc)}
+FUZZ_SECONDS=${FUZZ_SECONDS:-20} # per libFuzzer target (scripts/fuzz.sh runs them longer)
 COPY_ROOT=/var/tmp/rootlesskit-ci # used when $TEST_USER cannot read the checkout in place
 
 if (($(id -u) != 0)); then
@@ -20,6 +22,7 @@ fi
 source "$REPO/scripts/lib/host-setup.sh"
 source "$REPO/scripts/lib/lxc-test-net.sh"
 source "$REPO/scripts/lib/test-steps.sh"
+source "$REPO/scripts/lib/fuzz.sh"
 umask 022
 
 # The test user must reach the test scripts and binaries: build in the checkout when every
@@ -107,6 +110,13 @@ if build "$BUILD_ROOT/sanitize" unit_tests -- -DCMAKE_BUILD_TYPE=Debug -DROOTLES
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
     UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
     run_ctest builder "$BUILD_ROOT/sanitize" unit -j "$JOBS"
+fi
+
+# The libFuzzer targets: a clang build of their own (coverage and sanitizers in the whole
+# library), then each runs briefly and counts as one test.
+stage "fuzz targets: clang build, ${FUZZ_SECONDS}s each"
+if build "$BUILD_ROOT/fuzz" fuzz_targets -- "${fuzz_cmake_args[@]}"; then
+  run_fuzz_targets "$BUILD_ROOT/fuzz" "$FUZZ_SECONDS"
 fi
 
 if $main_ok; then

@@ -84,3 +84,43 @@ build() {
   failed=$((failed + 1))
   return 1
 }
+
+# run_fuzz_targets BUILD_DIR SECONDS: runs every libFuzzer target of BUILD_DIR for SECONDS,
+# $JOBS at a time, as the builder; each target counts as one test, failed on a crash, leak,
+# timeout or broken property (libFuzzer's exit code). A failure prints the end of its log.
+run_fuzz_targets() {
+  local dir=$1 seconds=$2 name names=()
+  local -A running=() # pid -> target
+  "${AS_BUILDER[@]}" mkdir -p "$dir/logs"
+  mapfile -t names < <(fuzz_target_names "$SRC")
+  for name in "${names[@]}"; do
+    while ((${#running[@]} >= JOBS)); do
+      fuzz_reap_one "$dir"
+    done
+    # shellcheck disable=SC2016 # expanded by the inner bash, from its arguments
+    "${AS_BUILDER[@]}" bash -c 'source "$1/scripts/lib/fuzz.sh" && fuzz_run "$@" >"$2/logs/$3.log" 2>&1' \
+      _ "$SRC" "$dir" "$name" "$seconds" </dev/null &
+    running[$!]=$name
+  done
+  while ((${#running[@]})); do
+    fuzz_reap_one "$dir"
+  done
+}
+
+# fuzz_reap_one BUILD_DIR: waits for one target of run_fuzz_targets' `running` and counts it.
+fuzz_reap_one() {
+  local pid name log rc=0
+  wait -n -p pid "${!running[@]}" || rc=$?
+  name=${running[$pid]}
+  unset "running[$pid]"
+  log=$1/logs/$name.log
+  if ((rc == 0)); then
+    passed=$((passed + 1))
+    echo "$name: $(sed -n 's/^stat::number_of_executed_units: *//p' "$log") runs" \
+      "($(sed -n 's/^stat::average_exec_per_sec: *//p' "$log")/s), no crash"
+  else
+    failed=$((failed + 1))
+    tail -n 40 "$log"
+    echo "$name: FAILED (exit code $rc; log $log, input in $1/crashes/)" >&2
+  fi
+}

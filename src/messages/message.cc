@@ -6,6 +6,7 @@
 #include "common/error.h"
 #include "common/fd.h"
 #include "messages/channel.h"
+#include "messages/json_codec.h"
 
 namespace rootlesskit::messages {
 
@@ -14,7 +15,7 @@ using ordered = nlohmann::ordered_json;
 std::string encode_named(const std::string& name) {
   ordered j;
   j["Name"] = name;
-  return j.dump();
+  return json_text(j);
 }
 
 std::string encode(const NetworkDriverCompleted& m) {
@@ -28,24 +29,24 @@ std::string encode(const NetworkDriverCompleted& m) {
   j["DNS"] = m.dns.empty() ? ordered(nullptr) : ordered(m.dns);
   j["MTU"] = m.mtu;
   j["NetworkDriverOpaque"] = m.opaque.empty() ? ordered(nullptr) : ordered(m.opaque);
-  return j.dump();
+  return json_text(j);
 }
 
 std::string encode(const PortDriverCompleted& m) {
   ordered j;
   j["Name"] = "ParentInitPortDriverCompleted";
   j["PortDriverOpaque"] = m.opaque.empty() ? ordered(nullptr) : ordered(m.opaque);
-  return j.dump();
+  return json_text(j);
 }
 
 namespace {
 
 nlohmann::json parse_named(const std::string& body, const std::string& name) {
-  nlohmann::json j = nlohmann::json::parse(body, nullptr, false);
+  auto j = json_parse<nlohmann::json>(body);
   if (j.is_discarded() || !j.is_object()) {
     throw Error("failed to parse message " + body);
   }
-  std::string got = j.value("Name", "");
+  std::string got = json_name(j);
   if (got.empty()) {
     throw Error("failed to parse message " + body);
   }
@@ -57,11 +58,7 @@ nlohmann::json parse_named(const std::string& body, const std::string& name) {
 
 template <typename T>
 T get_or(const nlohmann::json& j, const char* key, T fallback) {
-  auto it = j.find(key);
-  if (it == j.end() || it->is_null()) {
-    return fallback;
-  }
-  return it->get<T>();
+  return json_field_or(j, key, std::move(fallback), "failed to parse message");
 }
 
 }  // namespace
@@ -92,12 +89,12 @@ std::string encode_child_error(const std::string& message) {
   ordered j;
   j["Name"] = child_error_name;
   j["Message"] = message;
-  return j.dump();
+  return json_text(j);
 }
 
 std::optional<std::string> decode_child_error(const std::string& body) {
-  nlohmann::json j = nlohmann::json::parse(body, nullptr, false);
-  if (!j.is_object() || j.value("Name", "") != child_error_name) {
+  auto j = json_parse<nlohmann::json>(body);
+  if (!j.is_object() || json_name(j) != child_error_name) {
     return std::nullopt;
   }
   auto message = j.find("Message");

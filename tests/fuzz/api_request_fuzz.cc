@@ -1,7 +1,8 @@
 // libFuzzer target: arbitrary bytes, fed in arbitrary splits, go through the API server's request
 // path (HTTP request parser -> Router -> JSON decoding and binding -> a PortManager held in memory
 // -> response bytes). Nothing may crash, and every answer must be one the Go-style client reads
-// back: error bodies decode to their message, success bodies re-encode to the same bytes.
+// back: error bodies decode to their message, success bodies re-encode to the same bytes. Each
+// body also goes through the client's decoders, as if a server had answered it.
 // Build and run: scripts/fuzz.sh.
 #include <cstddef>
 #include <cstdint>
@@ -9,11 +10,13 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "api/go_json.h"
 #include "api/http/request_parser.h"
 #include "api/http/response.h"
 #include "api/router.h"
+#include "api/types.h"
 #include "common/error.h"
 
 namespace {
@@ -113,6 +116,25 @@ void check_body(std::string_view body) {
   api::gojson::decode_first(body);  // throws (and so fails the run) if they disagree
 }
 
+// The client's decoders (rootlessctl, rootlesskit-docker-proxy) read what a server sends: the
+// same bytes, taken as an answer. What they accept re-encodes to bytes they read back the same.
+void check_answer_body(std::string_view body) {
+  try {
+    std::string info = to_json(info_from_json(body));
+    check(to_json(info_from_json(info)) == info);
+    check(!indent_json(info).empty());
+  } catch (const Error&) {
+  }
+  try {
+    std::vector<PortStatus> statuses = port_statuses_from_json(body);
+    check(port_statuses_from_json(to_json(statuses)) == statuses);
+  } catch (const Error&) {
+  }
+  if (auto message = error_message_from_json(body)) {
+    check(error_message_from_json(error_body(*message)) == message);
+  }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -130,6 +152,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     while (state == http::RequestParser::State::complete) {
       const http::Request& request = parser.request();
       check_body(request.body);
+      check_answer_body(request.body);
       check_reply(router.handle(request.method, request.path, request.body), request.method, request.path);
       state = parser.reset_for_next();
     }

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/error.h"
+#include "messages/json_codec.h"
 
 namespace rootlesskit::port::builtin {
 namespace {
@@ -12,36 +13,28 @@ using json = nlohmann::ordered_json;
 
 const char* type_name(SocketType t) { return t == SocketType::tcp ? "tcp" : "udp"; }
 
+template <typename T>
+T field(const json& j, const char* key, T fallback) {
+  return messages::json_field_or(j, key, std::move(fallback), "malformed builtin port driver message");
+}
+
 SocketType parse_type(const json& j) {
-  std::string t = j.value("Type", "");
+  std::string t = field<std::string>(j, "Type", "");
   if (t == "tcp") {
     return SocketType::tcp;
   }
   if (t == "udp") {
     return SocketType::udp;
   }
-  throw Error("unknown socket type " + j.value("Type", std::string()));
+  throw Error("unknown socket type " + t);
 }
 
 json parse(std::string_view body, const char* name) {
-  json j = json::parse(body, nullptr, false);
-  if (j.is_discarded() || !j.is_object() || j.value("Name", "") != name) {
+  auto j = messages::json_parse<json>(body);
+  if (j.is_discarded() || !j.is_object() || messages::json_name(j) != name) {
     throw Error("malformed builtin port driver message: " + std::string(body));
   }
   return j;
-}
-
-template <typename T>
-T field(const json& j, const char* key, T fallback) {
-  auto it = j.find(key);
-  if (it == j.end() || it->is_null()) {
-    return fallback;
-  }
-  try {
-    return it->get<T>();
-  } catch (const json::exception&) {
-    throw Error(std::string("malformed builtin port driver message: bad ") + key);
-  }
 }
 
 }  // namespace
@@ -51,7 +44,7 @@ std::string encode(const SocketsMessage& m) {
   if (!m.error.empty()) {
     j["Error"] = m.error;
   }
-  return j.dump();
+  return messages::json_text(j);
 }
 
 std::string encode(const DialMessage& m) {
@@ -63,16 +56,16 @@ std::string encode(const DialMessage& m) {
   if (!m.error.empty()) {
     j["Error"] = m.error;
   }
-  return j.dump();
+  return messages::json_text(j);
 }
 
 std::string encode(const TransparentMessage& m) {
-  return json{{"Name", "BuiltinTransparent"}, {"Ready", m.ready}}.dump();
+  return messages::json_text(json{{"Name", "BuiltinTransparent"}, {"Ready", m.ready}});
 }
 
 MessageKind kind_of(std::string_view body) {
-  json j = json::parse(body, nullptr, false);
-  std::string name = j.is_object() ? j.value("Name", "") : "";
+  auto j = messages::json_parse<json>(body);
+  std::string name = messages::json_name(j);
   if (name == "BuiltinSockets") {
     return MessageKind::sockets;
   }

@@ -4,8 +4,10 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 
+#include <cstdint>
 #include <cstring>
 #include <nlohmann/json.hpp>
+#include <utility>
 
 #include "common/error.h"
 #include "common/fd.h"
@@ -68,10 +70,14 @@ bool same_forward(const Spec& a, const Spec& b) {
          a.parent_port == b.parent_port;
 }
 
+// The reply object; throws Error for one that is no object or that carries a non-empty "error".
 json parse_reply(const std::string& text) {
   json reply = json::parse(text, nullptr, false);
   if (reply.is_discarded() || !reply.is_object()) {
     throw Error("unexpected reply from slirp4netns: " + go_quote(text));
+  }
+  if (reply.contains("error") && !reply["error"].empty()) {
+    throw Error("reply.Error: " + go_value_text(reply["error"]));
   }
   return reply;
 }
@@ -79,6 +85,25 @@ json parse_reply(const std::string& text) {
 }  // namespace
 
 std::string go_map_text(const std::string& json_object) { return go_value_text(json::parse(json_object)); }
+
+int parse_add_hostfwd_reply(const std::string& text) {
+  json reply = parse_reply(text);
+  if (!reply.contains("return") || !reply["return"].contains("id")) {
+    throw Error("unexpected reply: " + reply.dump());
+  }
+  // Upstream takes any number through int(float64); we take integers in int's range only, since
+  // get<int> of 1e300 is undefined behaviour (UBSan reports it in tests/fuzz/slirp4netns_fuzz).
+  const json& id = reply["return"]["id"];
+  if (id.is_number_unsigned() && std::in_range<int>(id.get<uint64_t>())) {
+    return static_cast<int>(id.get<uint64_t>());
+  }
+  if (id.is_number_integer() && !id.is_number_unsigned() && std::in_range<int>(id.get<int64_t>())) {
+    return static_cast<int>(id.get<int64_t>());
+  }
+  throw Error("unexpected id: " + go_value_text(id));
+}
+
+void check_remove_hostfwd_reply(const std::string& text) { parse_reply(text); }
 
 std::string call_api(const std::string& socket_path, const std::string& request) {
   Fd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
@@ -137,14 +162,7 @@ Status ParentDriver::add_port(const Spec& spec) {
                  {"host_port", spec.parent_port},
                  {"guest_addr", guest},
                  {"guest_port", spec.child_port}}}};
-  json reply = parse_reply(call_api(m_options.api_socket_path, request.dump()));
-  if (reply.contains("error") && !reply["error"].empty()) {
-    throw Error("reply.Error: " + go_value_text(reply["error"]));
-  }
-  if (!reply.contains("return") || !reply["return"].contains("id") || !reply["return"]["id"].is_number()) {
-    throw Error("unexpected reply: " + reply.dump());
-  }
-  int id = reply["return"]["id"].get<int>();
+  int id = parse_add_hostfwd_reply(call_api(m_options.api_socket_path, request.dump()));
   m_ports[id] = spec;
   log::debug("port/slirp4netns: published port &{{{} {}}}", id, describe(spec));
   return Status{id, spec};
@@ -161,10 +179,7 @@ std::vector<Status> ParentDriver::list_ports() {
 // Like upstream, an id slirp4netns does not know gets slirp4netns' own error text.
 void ParentDriver::remove_port(int id) {
   json request{{"execute", "remove_hostfwd"}, {"arguments", {{"id", id}}}};
-  json reply = parse_reply(call_api(m_options.api_socket_path, request.dump()));
-  if (reply.contains("error") && !reply["error"].empty()) {
-    throw Error("reply.Error: " + go_value_text(reply["error"]));
-  }
+  check_remove_hostfwd_reply(call_api(m_options.api_socket_path, request.dump()));
   m_ports.erase(id);
 }
 

@@ -45,4 +45,11 @@ std::string call_api(const std::string& socket_path, const std::string& request)
 // Go's %v of a JSON object decoded into map[string]interface{}: `map[desc:bad request]`.
 std::string go_map_text(const std::string& json_object);
 
+// slirp4netns' answers, exposed for tests: the id of an add_hostfwd reply (`{"return":{"id":1}}`);
+// for remove_hostfwd, only whether it failed. Throw Error `reply.Error: map[desc:...]` when
+// slirp4netns refused, `unexpected id: 1.5` for an id that is no int, `unexpected reply...` for
+// anything else.
+int parse_add_hostfwd_reply(const std::string& text);
+void check_remove_hostfwd_reply(const std::string& text);
+
 }  // namespace rootlesskit::port::slirp4netns

@@ -56,6 +56,62 @@ TEST(Message, WrongNameIsAnError) {
   EXPECT_THROW(expect_named("not json", "ChildHello"), Error);
 }
 
+// messages_fuzz: `{"Name":4294967296}` made json::value throw nlohmann's type_error instead of
+// rootlesskit::Error, which the parent and the child catch.
+TEST(Message, NameThatIsNoStringIsAnError) {
+  EXPECT_THROW(expect_named(R"({"Name":4294967296})", "ChildHello"), Error);
+  EXPECT_THROW(decode_network(R"({"Name":["ParentInitNetworkDriverCompleted"]})"), Error);
+  EXPECT_EQ(decode_child_error(R"({"Name":1,"Message":"x"})"), std::nullopt);
+}
+
+TEST(Message, FieldOfTheWrongTypeIsAnError) {
+  try {
+    decode_network(R"({"Name":"ParentInitNetworkDriverCompleted","DNS":"10.0.2.3"})");
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_STREQ(e.what(), "failed to parse message: bad DNS");
+  }
+  EXPECT_THROW(decode_port(R"({"Name":"ParentInitPortDriverCompleted","PortDriverOpaque":{"k":1}})"), Error);
+}
+
+// An int member that is no integer in int's range: nlohmann's get<int> converted 1e300 with
+// undefined behaviour (UBSan in messages_fuzz) and 2^32 to 0; Go's json.Unmarshal refuses both.
+TEST(Message, NumberThatIsNoIntIsAnError) {
+  for (const char* mtu : {"1e300", "-1e300", "4294967296", "-2147483649", "1500.5", "1500.0"}) {
+    std::string body = std::string(R"({"Name":"ParentInitNetworkDriverCompleted","MTU":)") + mtu + "}";
+    try {
+      decode_network(body);
+      ADD_FAILURE() << mtu;
+    } catch (const Error& e) {
+      EXPECT_STREQ(e.what(), "failed to parse message: bad MTU") << mtu;
+    }
+  }
+  EXPECT_EQ(decode_network(R"({"Name":"ParentInitNetworkDriverCompleted","MTU":2147483647,"Netmask":-1})").mtu,
+            2147483647);
+}
+
+// messages_fuzz: nlohmann stops parsing at a NUL byte, so `{...}\0junk` parsed and
+// decode_child_error, finding no "Message", returned the whole body, junk included.
+TEST(Message, BytesAfterANulAreAnError) {
+  std::string body = R"({"Name":"ChildInitUserNSCompleted"})";
+  body += std::string("\0junk", 5);
+  EXPECT_THROW(expect_named(body, "ChildInitUserNSCompleted"), Error);
+  EXPECT_EQ(decode_child_error(std::string(R"({"Name":"ChildError"})") + '\0'), std::nullopt);
+}
+
+// messages_fuzz: a message with bytes that are no UTF-8 (an --ifname, a path, an error text)
+// made dump() throw nlohmann's type_error. Go's json.Marshal writes U+FFFD instead.
+TEST(Message, BytesThatAreNoUtf8BecomeReplacementCharacters) {
+  EXPECT_EQ(encode_child_error("exec: \xff"), "{\"Name\":\"ChildError\",\"Message\":\"exec: \xEF\xBF\xBD\"}");
+  EXPECT_EQ(decode_child_error(encode_child_error("a\xc3(z")), "a\xEF\xBF\xBD(z");
+  NetworkDriverCompleted m;
+  m.dev = "tap\xff";
+  m.opaque["dir"] = "/run/\xfe";
+  NetworkDriverCompleted got = decode_network(encode(m));
+  EXPECT_EQ(got.dev, "tap\xEF\xBF\xBD");
+  EXPECT_EQ(got.opaque["dir"], "/run/\xEF\xBF\xBD");
+}
+
 TEST(Channel, OneMessagePerPacket) {
   ChannelPair p = make_channel_pair();
   send_message(p.parent.get(), "{\"Name\":\"A\"}");
