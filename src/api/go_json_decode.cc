@@ -2,7 +2,7 @@
 // builds our Value tree (numbers keep their literal text) and notes how far the lexer had read at
 // each event, so that a failure can be told in Go's words, because API clients show those texts
 // to users (`{"message":"invalid character 'g' looking for beginning of value"}`).
-// Runs in the parent's API server thread and in clients.
+// Runs on the parent's event loop and in clients.
 #include "api/go_json.h"
 
 #include <nlohmann/json.hpp>
@@ -16,8 +16,8 @@
 namespace rootlesskit::api::gojson {
 namespace {
 
-// Go allows 10000 levels. We stop at 1000: the Value tree is freed recursively, and a server
-// thread's stack is not the place for a hostile request's nesting. The message is Go's.
+// Go allows 10000 levels. We stop at 1000: the Value tree is freed recursively, and the
+// parent's stack is not the place for a hostile request's nesting. The message is Go's.
 constexpr size_t max_depth = 1000;
 
 // A char pointer that records how far nlohmann's lexer has read: its SAX events carry no

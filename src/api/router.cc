@@ -1,6 +1,6 @@
 // Routes of the REST API with upstream's exact behaviour: gorilla/mux matching (404 text page for
 // unknown paths, empty 405 for a known path with another method), 201 on POST, 400 for every port
-// error, `null` for an empty list. Runs in the parent on the API server's threads.
+// error, `null` for an empty list. Runs on the parent's event loop.
 #include "api/router.h"
 
 #include <algorithm>

@@ -1,6 +1,6 @@
 // The REST API's routes and handlers, independent of the HTTP library: maps (method, path, body)
-// to a reply with upstream's statuses and bodies (docs/api.md). Runs in the parent, on the API
-// server's threads.
+// to a reply with upstream's statuses and bodies (docs/api.md). Runs in the parent, on its
+// event loop.
 #pragma once
 
 #include <functional>

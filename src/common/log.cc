@@ -30,10 +30,10 @@ State& state() {
 spdlog::logger& logger() {
   auto& s = state();
   if (!s.logger) {
-    // The synchronized (_mt) sink: the API server's thread (src/api/http/unix_server.cc) logs
-    // too, and the sink's mutex keeps its lines from interleaving with the main thread's. Each
-    // line is flushed as it is written (a process may exec or _exit right after). No async
-    // logger: its thread would not exist in the processes we fork.
+    // The synchronized (_mt) sink: our processes log from one thread (each runs one event
+    // loop), but an embedding program may call the library from several, and the sink's mutex
+    // keeps their lines whole. Each line is flushed as it is written (a process may exec or
+    // _exit right after). No async logger: its thread would not exist in the processes we fork.
     s.logger = std::make_shared<spdlog::logger>("rootlesskit", std::make_shared<spdlog::sinks::stderr_sink_mt>());
     s.logger->set_pattern("%v");
     s.logger->set_level(spdlog::level::trace);

@@ -1,5 +1,5 @@
 // Response formatting, and the one table of HTTP reason phrases (Go's http.StatusText), which
-// the client uses too. Runs in the parent's API thread and in clients.
+// the client uses too. Runs on the parent's event loop and in clients.
 #include "api/http/response.h"
 
 #include <ctime>

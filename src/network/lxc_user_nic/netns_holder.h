@@ -19,7 +19,7 @@ class NetnsHolder {
   // again (joining a user namespace clears it, and lxc-user-nic checks /proc/PID/ns/net as the
   // calling user), reports back, then waits to be killed (PDEATHSIG SIGKILL if we die first).
   // Throws Error with the holder's reason, e.g. "failed to join the network namespace <path>: ...".
-  // A worker: construct it before the API thread starts (common/spawn.h).
+  // A forked worker (common/spawn.h).
   explicit NetnsHolder(const NetnsTarget& target);
 
   pid_t pid() const { return m_process.pid(); }

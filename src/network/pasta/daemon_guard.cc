@@ -26,7 +26,8 @@ constexpr int stop_timeout_ms = 5000;
 constexpr int watchdog_pidfd = 4;
 constexpr int watchdog_alive = 5;
 
-// Only async-signal-safe calls: the watchdog may be started while the API thread runs.
+// Only async-signal-safe calls: the watchdog is forked from a process that may have threads
+// (an embedding program).
 void watch() {
   report_ready();
   pollfd fds[2] = {{watchdog_alive, POLLIN, 0}, {watchdog_pidfd, POLLIN, 0}};
