@@ -3,9 +3,10 @@
 # CI runs through .ci/run. As root it installs packages and prepares the unprivileged test user;
 # as the checkout's owner it runs the source checks (formatting, no SPEC citations), builds with
 # ccache+Ninja (warnings are errors), runs the unit tests and the packaging tests (as root for
-# the .deb), then the unit tests again under ASan+UBSan, then each libFuzzer target briefly; as
-# the test user it runs the integration tests. Ends with a table of stage times and one line
-# `N passed, N failed, N skipped`.
+# the .deb), then the unit tests again under ASan+UBSan, those that use threads under TSan, then
+# each libFuzzer target briefly; as the test user it runs the integration tests, against the
+# Release binaries and again against the ASan+UBSan ones. Ends with a table of stage times and
+# one line `N passed, N failed, N skipped`.
 set -euo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -102,14 +103,27 @@ if $main_ok; then
   run_ctest root "$BUILD_ROOT/test" deb # dpkg --root into a scratch root needs root
 fi
 
-# Only the unit tests (and the library they link) are built with the sanitizers.
-stage "build (ASan+UBSan unit tests)"
-if build "$BUILD_ROOT/sanitize" unit_tests -- -DCMAKE_BUILD_TYPE=Debug -DROOTLESSKIT_SANITIZE=ON \
-  -DROOTLESSKIT_WERROR=ON; then
+# Everything again with ASan+UBSan: the unit tests here, the integration tests below.
+stage "build (ASan+UBSan)"
+sanitize_ok=true
+build "$BUILD_ROOT/sanitize" -- -DCMAKE_BUILD_TYPE=Debug -DROOTLESSKIT_SANITIZE=ON \
+  -DROOTLESSKIT_WERROR=ON || sanitize_ok=false
+if $sanitize_ok; then
   stage "unit tests under ASan+UBSan"
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
     UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
     run_ctest builder "$BUILD_ROOT/sanitize" unit -j "$JOBS"
+fi
+
+# ThreadSanitizer for the unit tests that drive an event loop from other threads (the loop
+# itself, the API server and client, the port drivers, spawning, the VPNKit conversation): an
+# embedding program may call the library from threads of its own.
+tsan_suites='^(EventLoop|ApiServer|ApiClient|BuiltinPortDriver|SocatDriver|Spawn|Vpnkit[A-Za-z]*)[.]'
+stage "build (TSan unit tests)"
+if build "$BUILD_ROOT/tsan" unit_tests -- -DCMAKE_BUILD_TYPE=Debug -DROOTLESSKIT_TSAN=ON -DROOTLESSKIT_WERROR=ON; then
+  stage "concurrency unit tests under TSan"
+  TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
+    run_ctest builder "$BUILD_ROOT/tsan" unit -j "$JOBS" -R "$tsan_suites"
 fi
 
 # The libFuzzer targets: a clang build of their own (coverage and sanitizers in the whole
@@ -124,6 +138,18 @@ if $main_ok; then
   lxc_test_net_up "$TEST_USER" # bridge + dnsmasq for --net=lxc-user-nic
   trap 'lxc_test_net_down; give_back_build_root' EXIT
   run_ctest root "$BUILD_ROOT/test" integration # root: each test switches to $TEST_USER
+fi
+
+# The same scripts against the sanitized binaries. Reports go to files (a test may not look at
+# the stderr of every process it starts): any file there fails the run.
+if $main_ok && $sanitize_ok; then
+  stage "integration tests under ASan+UBSan as $TEST_USER"
+  reports=$(mktemp -d /tmp/rootlesskit-sanitizer-reports.XXXXXX)
+  chmod 1733 "$reports"
+  ASAN_OPTIONS=detect_leaks=1:log_path=$reports/asan UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:log_path=$reports/ubsan \
+    run_ctest root "$BUILD_ROOT/sanitize" integration
+  count_sanitizer_reports "$reports"
+  rm -rf "$reports"
 fi
 
 stage ""

@@ -124,3 +124,15 @@ fuzz_reap_one() {
     echo "$name: FAILED (exit code $rc; log $log, input in $1/crashes/)" >&2
   fi
 }
+
+# count_sanitizer_reports DIR: each ASan/UBSan report file in DIR (log_path=DIR/...) is printed
+# and counts as one failure.
+count_sanitizer_reports() {
+  local report
+  for report in "$1"/*; do
+    [[ -e $report ]] || continue
+    echo "sanitizer report $report:" >&2
+    cat "$report" >&2
+    failed=$((failed + 1))
+  done
+}

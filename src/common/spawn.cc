@@ -75,12 +75,12 @@ pid_t clone_program(const Plan& plan, int* pidfd) {
                  const_cast<Plan*>(&plan), pidfd);
 }
 
-// ASan cannot follow a process that runs on a stack of ours and then execs (it warns on
-// stderr, which tests compare): sanitizer builds fork.
-#if defined(__SANITIZE_ADDRESS__)
+// ASan and TSan cannot follow a process that runs on a stack of ours and then execs (ASan
+// warns on stderr, which tests compare): sanitizer builds fork.
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
 constexpr bool sanitizer_build = true;
 #elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
 constexpr bool sanitizer_build = true;
 #else
 constexpr bool sanitizer_build = false;

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # CTest entry point for one integration script: runs it as the unprivileged test user.
 # As root it switches to $ROOTLESSKIT_TEST_USER (default rktest) with runuser and a clean
-# environment that keeps only ROOTLESSKIT, ROOTLESSCTL and HELPERS_DIR; as anyone else it runs
+# environment that keeps only ROOTLESSKIT, ROOTLESSCTL, HELPERS_DIR and the sanitizers' options
+# (ASAN_OPTIONS, UBSAN_OPTIONS: sanitized binaries under test); as anyone else it runs
 # the script directly. Exit codes pass through (77 = skipped).
 set -euo pipefail
 
@@ -54,6 +55,7 @@ runuser -u "$user" -- env -i \
   PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
   ROOTLESSKIT="${ROOTLESSKIT:-}" ROOTLESSCTL="${ROOTLESSCTL:-}" HELPERS_DIR="${HELPERS_DIR:-}" \
   ROOTLESSKIT_TEST_CGROUP="$group" \
+  ${ASAN_OPTIONS+ASAN_OPTIONS="$ASAN_OPTIONS"} ${UBSAN_OPTIONS+UBSAN_OPTIONS="$UBSAN_OPTIONS"} \
   bash "$script" "$@" || rc=$?
 
 if [[ -n $group ]]; then
