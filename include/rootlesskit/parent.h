@@ -33,9 +33,11 @@ struct Options {
   std::string parent_euid_env_key = env_parent_euid;
   std::string parent_egid_env_key = env_parent_egid;
 
-  // Null: host network (no network namespace).
+  // Null: host network (no network namespace). Made by network::make_parent_driver
+  // (rootlesskit/network.h).
   std::shared_ptr<network::ParentDriver> network_driver;
-  // Null: no port driver (none, or implicit with pasta): /v1/ports answers 400.
+  // Null: no port driver (none, or implicit with pasta): /v1/ports answers 400. Made by
+  // port::make_parent_driver (rootlesskit/port.h).
   std::shared_ptr<port::ParentDriver> port_driver;
   // Published before COMMAND starts (-p/--publish); each is validated by the driver.
   std::vector<port::Spec> publish_ports;
