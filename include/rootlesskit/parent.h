@@ -50,8 +50,9 @@ struct Options {
   std::string evacuate_cgroup2;
   std::string subid_source = "auto";  // auto | dynamic | static
 
-  // argv the child is started with; argv[0] is exec'd. Default: /proc/self/exe + our argv[1..],
-  // so the child re-parses the same command line (set by the CLI).
+  // argv the child is started with; argv[0] is exec'd with the child's environment (the
+  // pipe variable set). Empty: /proc/self/exe and this process's own argv[1..] (read from
+  // /proc/self/cmdline), so the child re-parses the same command line, as upstream's re-exec.
   std::vector<std::string> child_argv;
 
   // Set: the cloned child runs this instead of exec'ing child_argv (one exec of the child image
