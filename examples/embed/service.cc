@@ -94,8 +94,8 @@ std::string mount_type(const std::string& dir) {
   return type;
 }
 
-// What k3s does next (it writes /etc/rancher): possible only in a copied-up /etc, since the
-// host's /etc belongs to the host's root, who is nobody here.
+// What k3s does next (it creates /etc/rancher, k3s pkg/rootless/mounts.go): possible only in a
+// copied-up /etc, since the host's /etc belongs to the host's root, who is nobody here.
 void write_to_etc() {
   if (::mkdir("/etc/embed", 0755) < 0 && errno != EEXIST) {
     throw errno_error("mkdir /etc/embed (is /etc copied up?)");
