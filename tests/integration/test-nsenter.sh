@@ -74,8 +74,8 @@ assert_eq 0 "$BG_RC" "rootlesskit; stderr: $(cat "$T/rk.err")"
 # With --pidns, -p joins the pid namespace as well: the entered shell sees the child as pid 1.
 start_instance pidns "$ROOTLESSKIT" --pidns --net=slirp4netns
 # shellcheck disable=SC2016 # expanded by the entered sh
-run nsenter -U --preserve-credentials -m -n -p -t "$(<"$STATE/child_pid")" sh -c 'cat /proc/1/comm; ls /proc | grep -c "^[0-9]"'
+run nsenter -U --preserve-credentials -m -n -p -t "$(<"$STATE/child_pid")" sh -c 'cat /proc/1/comm; readlink /proc/self/ns/pid'
 assert_rc 0 "nsenter -p; stderr: $ERR"
 assert_eq rootlesskit "$(sed -n 1p <<<"$OUT")" "pid 1 in the entered pid namespace"
-(($(sed -n 2p <<<"$OUT") <= 6)) || fail "the entered shell sees the host's processes: $OUT"
+assert_eq "$(readlink "/proc/$(<"$STATE/child_pid")/ns/pid")" "$(sed -n 2p <<<"$OUT")" "the entered pid namespace"
 stop_instance pidns "$PARENT"
