@@ -15,7 +15,7 @@ command -v "$CLANG_FORMAT" >/dev/null || {
 if git -c safe.directory="$PWD" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
   mapfile -t files < <(git -c safe.directory="$PWD" ls-files '*.h' '*.cc' '*.c')
 else
-  mapfile -t files < <(find bench include src tests tools -name '*.h' -o -name '*.cc' -o -name '*.c' | sort)
+  mapfile -t files < <(find bench examples include src tests tools -name '*.h' -o -name '*.cc' -o -name '*.c' | sort)
 fi
 
 if [[ ${1:-} == --fix ]]; then

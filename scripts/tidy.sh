@@ -24,7 +24,7 @@ log=$build/tidy.log
 # Our own headers are checked where they are included; each finding is reported once.
 rc=0
 run-clang-tidy-14 -p "$build" -j "$(nproc)" -quiet \
-  -header-filter="^$PWD/(src|include|tools|tests|bench)/" "${1:-}" >"$log" 2>&1 || rc=$?
+  -header-filter="^$PWD/(src|include|tools|tests|bench|examples)/" "${1:-}" >"$log" 2>&1 || rc=$?
 sed -i 's/\x1b\[[0-9;]*m//g' "$log" # run-clang-tidy colours clang-tidy's output
 findings=$(grep -E '^/[^:]+:[0-9]+:[0-9]+: (warning|error): .* \[[a-z0-9.,-]+\]$' "$log" | sort -u || true)
 if [[ -z $findings ]]; then

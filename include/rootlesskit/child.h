@@ -23,11 +23,13 @@ struct Options {
   std::string child_use_activation_env_key = env_child_use_activation;
   std::string state_dir_env_key = env_state_dir;
   std::vector<std::string> target_cmd;  // argv; argv[0] is looked up in PATH
-  std::string network = "host";         // host | none | <driver name>
-  // The child half of the network driver; null for host and none (none only brings lo up).
+  // host | none | <driver name>: network::name_of() of the parent's selection.
+  std::string network = "host";
+  // The child half of the network driver (network::make_child_driver, rootlesskit/network.h);
+  // null for host and none (none only brings lo up).
   std::shared_ptr<network::ChildDriver> network_driver;
-  // The child half of the port driver (builtin); null when the driver has none. Must match
-  // the parent's port driver.
+  // The child half of the port driver (port::make_child_driver, rootlesskit/port.h: builtin);
+  // null when the driver has none. Must match the parent's port driver.
   std::shared_ptr<port::ChildDriver> port_driver;
   std::vector<std::string> copy_up_dirs;
   std::string copy_up_mode = "tmpfs+symlink";

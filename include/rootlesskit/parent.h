@@ -33,9 +33,11 @@ struct Options {
   std::string parent_euid_env_key = env_parent_euid;
   std::string parent_egid_env_key = env_parent_egid;
 
-  // Null: host network (no network namespace).
+  // Null: host network (no network namespace). Made by network::make_parent_driver
+  // (rootlesskit/network.h).
   std::shared_ptr<network::ParentDriver> network_driver;
-  // Null: no port driver (none, or implicit with pasta): /v1/ports answers 400.
+  // Null: no port driver (none, or implicit with pasta): /v1/ports answers 400. Made by
+  // port::make_parent_driver (rootlesskit/port.h).
   std::shared_ptr<port::ParentDriver> port_driver;
   // Published before COMMAND starts (-p/--publish); each is validated by the driver.
   std::vector<port::Spec> publish_ports;
@@ -48,8 +50,9 @@ struct Options {
   std::string evacuate_cgroup2;
   std::string subid_source = "auto";  // auto | dynamic | static
 
-  // argv the child is started with; argv[0] is exec'd. Default: /proc/self/exe + our argv[1..],
-  // so the child re-parses the same command line (set by the CLI).
+  // argv the child is started with; argv[0] is exec'd with the child's environment (the
+  // pipe variable set). Empty: /proc/self/exe and this process's own argv[1..] (read from
+  // /proc/self/cmdline), so the child re-parses the same command line, as upstream's re-exec.
   std::vector<std::string> child_argv;
 
   // Set: the cloned child runs this instead of exec'ing child_argv (one exec of the child image

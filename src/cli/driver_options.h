@@ -6,8 +6,9 @@
 #include <vector>
 
 #include "cli/rootlesskit_flags.h"
-#include "network/factory.h"
-#include "port/factory.h"
+#include "rootlesskit/network.h"
+#include "rootlesskit/port.h"
+#include "rootlesskit/port_spec.h"
 
 namespace rootlesskit::cli {
 

@@ -7,12 +7,14 @@
 #include <string>
 #include <string_view>
 
+#include "rootlesskit/log.h"
+
 namespace rootlesskit::log {
 
 enum class Level { debug, info, warning, error };
 
-// role: "parent", "child ", "activation_helper", "unshare" (the child tag is padded to 6 like upstream).
-void init(std::string_view role, bool debug);
+// init(role, debug) is public (rootlesskit/log.h); roles: "parent", "child ",
+// "activation_helper", "unshare".
 bool debug_enabled();
 const std::string& role();
 

@@ -1,10 +1,13 @@
-// Selection -> driver objects. The parent half resolves everything that can fail (binary
-// lookup, feature probe) here, before the state dir or the child exist.
-#include "network/factory.h"
+// network::Selection (rootlesskit/network.h) -> driver objects. The parent half resolves
+// everything that can fail (binary lookup, feature probe) here, before the state dir or the
+// child exist. Runs in the parent (make_parent_driver) and in the child (make_child_driver).
+#include "rootlesskit/network.h"
 
+#include "network/driver.h"
 #include "network/generic_child.h"
 #include "network/lxc_user_nic/child.h"
 #include "network/lxc_user_nic/lxc_user_nic.h"
+#include "network/none/none.h"
 #include "network/pasta/pasta.h"
 #include "network/slirp4netns/slirp4netns.h"
 #include "network/vdeplug_slirp/vdeplug_slirp.h"

@@ -1,5 +1,5 @@
 // inet_pton/inet_ntop based IPv4 network parsing and offsets.
-#include "network/ipv4_net.h"
+#include "rootlesskit/ipv4_net.h"
 
 #include <arpa/inet.h>
 

@@ -67,9 +67,27 @@ std::vector<std::string> child_environment(const Options& o, const StateDir& sta
   return env;
 }
 
+// Options::child_argv, or by default this program again (/proc/self/exe: argv[0] may be a name
+// the child's PATH would resolve differently) with our own arguments, as upstream's parent
+// re-execs os.Args.
+std::vector<std::string> child_argv(const Options& o) {
+  if (!o.child_argv.empty()) {
+    return o.child_argv;
+  }
+  std::vector<std::string> argv = split(read_file("/proc/self/cmdline").value_or(""), '\0');
+  if (!argv.empty() && argv.back().empty()) {
+    argv.pop_back();  // the text ends with a NUL
+  }
+  if (argv.empty()) {
+    throw Error("failed to read /proc/self/cmdline: set parent::Options::child_argv");
+  }
+  argv[0] = "/proc/self/exe";
+  return argv;
+}
+
 SpawnRequest make_spawn_request(const Options& o, const StateDir& state, const SignalReceiver& signals) {
   SpawnRequest r;
-  r.argv = o.child_argv;
+  r.argv = child_argv(o);
   r.listen_fds = listen_fds_to_pass();
   r.env = child_environment(o, state, r.listen_fds);
   r.pipe_fd_env_key = o.pipe_fd_env_key;

@@ -1,5 +1,10 @@
-// Port driver selection -> driver halves.
-#include "port/factory.h"
+// port::Selection (rootlesskit/port.h) -> driver halves. Runs in the parent
+// (make_parent_driver) and in the child (make_child_driver).
+#include "rootlesskit/port.h"
+
+#include "port/builtin/builtin.h"
+#include "port/slirp4netns/slirp4netns.h"
+#include "port/socat/socat.h"
 
 namespace rootlesskit::port {
 namespace {

@@ -14,9 +14,11 @@ abs_cmd() {
 }
 ROOTLESSKIT=$(abs_cmd "${ROOTLESSKIT:-rootlesskit}")
 ROOTLESSCTL=$(abs_cmd "${ROOTLESSCTL:-rootlessctl}")
-# The compiled test helpers (embedder, vpnkit_peer): CTest passes their directory; by hand it is
-# found beside a build's bin/ (build/dev/bin/rootlesskit -> build/dev/tests/helpers).
+# The compiled test helpers (vpnkit_peer) and the embedding example: CTest passes their paths;
+# by hand they are found beside a build's bin/ (build/dev/bin/rootlesskit -> build/dev/tests/helpers,
+# build/dev/examples/embed/embed).
 HELPERS_DIR=${HELPERS_DIR:-$(cd "$(dirname "$ROOTLESSKIT")/.." 2>/dev/null && pwd)/tests/helpers}
+EMBED_EXAMPLE=${EMBED_EXAMPLE:-$(cd "$(dirname "$ROOTLESSKIT")/.." 2>/dev/null && pwd)/examples/embed/embed}
 # shellcheck disable=SC2034 # REF_*, BG_RC, OUT and ERR are read by the test scripts
 REF_ROOTLESSKIT=/usr/bin/rootlesskit # Debian's 1.1.0, the reference implementation
 # shellcheck disable=SC2034

@@ -11,9 +11,10 @@
 #include "cli/rootlesskit_flags.h"
 #include "common/error.h"
 #include "common/log.h"
-#include "network/factory.h"
 #include "rootlesskit/child.h"
+#include "rootlesskit/network.h"
 #include "rootlesskit/parent.h"
+#include "rootlesskit/port.h"
 
 namespace rk = rootlesskit;
 

@@ -1,7 +1,7 @@
-// lxc-user-nic settings as plain values: the setuid lxc-user-nic binary (liblxc-common), the
-// bridge, the interface name and MTU; resolve() (LookPath) run in the parent before anything is
-// created; the argv; and advice for the ways lxc-user-nic fails (no /etc/lxc/lxc-usernet entry,
-// no bridge, quota).
+// lxc-user-nic (the setuid binary of liblxc-common): resolve() (LookPath) run in the parent
+// before anything is created; the argv; and advice for the ways lxc-user-nic fails (no
+// /etc/lxc/lxc-usernet entry, no bridge, quota). The options (binary, bridge, interface name,
+// MTU) are public (rootlesskit/network.h).
 #pragma once
 
 #include <sys/types.h>
@@ -10,25 +10,11 @@
 #include <string>
 #include <vector>
 
+#include "rootlesskit/network.h"
+
 namespace rootlesskit::network::lxc_user_nic {
 
-inline constexpr int default_mtu = 1500;
-inline constexpr const char* default_ifname = "eth0";
-inline constexpr const char* default_bridge = "lxcbr0";
 inline constexpr const char* usernet_path = "/etc/lxc/lxc-usernet";
-
-// Upstream's default binary: the first existing of /usr/libexec/lxc/lxc-user-nic,
-// /usr/lib/<uname -m>-linux-gnu/lxc/lxc-user-nic, /usr/lib/lxc/lxc-user-nic; else "".
-std::string default_binary();
-
-struct Options {
-  // A name looked up in $PATH, or a path (e.g. default_binary()); resolve() makes it a path.
-  // Empty fails in resolve(), as an empty --lxc-user-nic-binary does upstream.
-  std::string binary;
-  std::string bridge = default_bridge;
-  std::string ifname = default_ifname;
-  int mtu = default_mtu;
-};
 
 // LookPath of the binary. Throws Error `lxc-user-nic binary "<b>" is not installed: exec: ...`
 // saying which package to install. Returns the options ParentDriver takes.

@@ -2,11 +2,9 @@
 #pragma once
 
 #include "network/driver.h"
+#include "rootlesskit/network.h"
 
 namespace rootlesskit::network::none {
-
-// Nothing to choose: the child brings lo up and nothing else.
-struct Options {};
 
 class ParentDriver final : public network::ParentDriver {
  public:

@@ -1,6 +1,6 @@
-// pasta settings as plain values (what an embedder or src/cli/driver_options.cc fills in),
-// resolve() (LookPath, the `--version` probes) run in the parent before anything is created,
-// pasta's argv, and the addresses the child ends up with.
+// pasta: resolve() (LookPath, the `--version` probes) run in the parent before anything is
+// created, pasta's argv, and the addresses the child ends up with. The options themselves are
+// public (rootlesskit/network.h): what an embedder or src/cli/driver_options.cc fills in.
 #pragma once
 
 #include <sys/types.h>
@@ -9,27 +9,13 @@
 #include <vector>
 
 #include "messages/message.h"
-#include "network/ipv4_net.h"
+#include "rootlesskit/network.h"
 
 namespace rootlesskit::network::pasta {
 
-inline constexpr int default_mtu = 65520;
-inline constexpr const char* default_ifname = "tap0";
-inline constexpr const char* default_cidr = "10.0.2.0/24";
 // pasta daemonizes; it writes the daemon's PID here (`--pid`), in the state dir, so that
 // rootlesskit can stop it: the pasta of Debian 12 does not exit when the namespace empties.
 inline constexpr const char* pid_file_name = "pasta.pid";
-
-struct Options {
-  std::string binary = "pasta";  // a name looked up in $PATH, or a path; resolve() makes it a path
-  int mtu = default_mtu;
-  Ipv4Network cidr = Ipv4Network::parse(default_cidr);
-  std::string ifname = default_ifname;
-  bool disable_host_loopback = false;  // --no-map-gw
-  bool ipv6 = false;                   // without it: --ipv4-only
-  bool implicit_ports = false;         // pasta forwards every bound port: --tcp-ports=auto --udp-ports=auto
-  bool host_lo_to_ns_lo = false;       // set by resolve(): passt 2023_12_04+ has --host-lo-to-ns-lo
-};
 
 // Upstream's createParentOpt + NewParentDriver for --net=pasta: LookPath (a missing binary names
 // the Debian package to install), `<bin> --version` (Error `command "<bin> --version" failed,

@@ -1,6 +1,6 @@
-// slirp4netns settings as plain values (what an embedder or src/cli/driver_options.cc fills in),
-// resolve() (LookPath, feature probe, the auto modes) run in the parent before anything is
-// created, and the argv they turn into.
+// slirp4netns: resolve() (LookPath, feature probe, the auto modes) run in the parent before
+// anything is created, and the argv the options turn into. The options themselves are public
+// (rootlesskit/network.h): what an embedder or src/cli/driver_options.cc fills in.
 #pragma once
 
 #include <sys/types.h>
@@ -9,13 +9,10 @@
 #include <string>
 #include <vector>
 
-#include "network/ipv4_net.h"
+#include "rootlesskit/network.h"
 
 namespace rootlesskit::network::slirp4netns {
 
-inline constexpr int default_mtu = 65520;
-inline constexpr const char* default_ifname = "tap0";
-inline constexpr const char* default_cidr = "10.0.2.0/24";
 // slirp4netns' JSON API socket in the state dir, for --port-driver=slirp4netns.
 inline constexpr const char* api_socket_name = ".s4nn.sock";
 // Refused by resolve() and by the CLI's validation: slirp4netns#317, the sandbox cannot reach a
@@ -26,29 +23,12 @@ inline constexpr const char* sandbox_conflicts_with_detach_netns =
 // The fd number slirp4netns writes "1" to once the tap is attached (`-r 3`).
 inline constexpr int ready_fd_number = 3;
 
-// --slirp4netns-sandbox and --slirp4netns-seccomp: false | true | auto.
-enum class Mode { disabled, enabled, automatic };
-
-struct Options {
-  std::string binary = "slirp4netns";  // a name looked up in $PATH, or a path; resolve() makes it a path
-  int mtu = default_mtu;
-  // nullopt: no --cidr argument (slirp4netns' own default, 10.0.2.0/24).
-  std::optional<Ipv4Network> cidr;
-  std::string ifname = default_ifname;
-  bool disable_host_loopback = false;
-  // --api-socket <state dir>/.s4nn.sock, which the slirp4netns port driver talks to.
-  bool api_socket = false;
-  Mode sandbox = Mode::disabled;  // never `automatic` after resolve()
-  Mode seccomp = Mode::disabled;  // never `automatic` after resolve()
-  bool enable_ipv6 = false;
-};
-
 // Upstream's createParentOpt + NewParentDriver for --net=slirp4netns: refuses the sandbox with
 // `detach_netns` (sandbox_conflicts_with_detach_netns), looks the binary up
 // (`slirp4netns binary "x" is not installed: exec: ...`, plus which package to install), probes
 // its features once, resolves the sandbox/seccomp `automatic` modes (the sandbox stays off
 // when `detach_netns`), and rejects what this slirp4netns or kernel cannot do with
-// upstream's messages. Returns the options ParentDriver takes.
+// upstream's messages. Returns the options ParentDriver takes (binary: an absolute path).
 Options resolve(Options requested, bool detach_netns);
 
 // Where the namespace is, as slirp4netns is told.

@@ -1,26 +1,18 @@
-// vpnkit settings as plain values (what an embedder or src/cli/driver_options.cc fills in),
-// resolve() (LookPath, the MTU warning) run in the parent before anything is created, and
-// vpnkit's argv.
+// vpnkit: resolve() (LookPath, the MTU warning) run in the parent before anything is created,
+// and vpnkit's argv. The options themselves are public (rootlesskit/network.h).
 #pragma once
 
 #include <string>
 #include <vector>
 
+#include "rootlesskit/network.h"
+
 namespace rootlesskit::network::vpnkit {
 
-inline constexpr int default_mtu = 1500;
-inline constexpr const char* default_ifname = "tap0";
 inline constexpr const char* socket_name = "vpnkit-ethernet.sock";
 // VPNKit's fixed network: its gateway and DNS (and the /24 upstream assumes).
 inline constexpr const char* gateway = "192.168.65.1";
 inline constexpr int netmask = 24;
-
-struct Options {
-  std::string binary = "vpnkit";  // a name looked up in $PATH, or a path; resolve() makes it a path
-  int mtu = default_mtu;
-  std::string ifname = default_ifname;
-  bool disable_host_loopback = false;  // --host-ip 0.0.0.0
-};
 
 // LookPath (a missing binary says that VPNKit is not packaged for Debian and where to get it),
 // and upstream's warning for an MTU other than 1500. Returns the options ParentDriver takes.

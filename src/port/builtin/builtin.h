@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "port/driver.h"
+#include "rootlesskit/port.h"
 
 namespace rootlesskit::port::builtin {
 
@@ -19,20 +20,6 @@ class Connector;
 class PipePool;
 class TcpForwarder;
 class UdpForwarder;
-
-struct ParentOptions {
-  // Connect to the child's address with the client's own source IP (TCP, non-loopback
-  // clients; upstream v3 default on), when the child can set up the needed routing.
-  bool source_ip_transparent = true;
-  // false: the child dials every connection (one round trip each, upstream's way); kept as
-  // a fallback and for comparison. true: the parent connects sockets made in the child's netns.
-  bool connect_from_parent = true;
-  // F_SETPIPE_SZ of the splice pipes (0: the kernel's default, 64 KiB). 1 MiB (the default
-  // fs.pipe-max-size, and what Go's splice uses upstream) moves a bulk transfer in 16 times
-  // fewer system calls; a direction holds a pipe only while bytes are in flight.
-  int pipe_size = 1 << 20;
-  std::chrono::milliseconds udp_idle_timeout{90'000};
-};
 
 class ParentDriver final : public port::ParentDriver {
  public:

@@ -8,13 +8,9 @@
 #include <vector>
 
 #include "port/driver.h"
+#include "rootlesskit/port.h"
 
 namespace rootlesskit::port::slirp4netns {
-
-struct Options {
-  // Empty: <state dir>/.s4nn.sock, where the slirp4netns network driver puts it.
-  std::string api_socket_path;
-};
 
 class ParentDriver final : public port::ParentDriver {
  public:

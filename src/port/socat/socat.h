@@ -14,18 +14,11 @@
 #include <vector>
 
 #include "port/driver.h"
+#include "rootlesskit/port.h"
 
 namespace rootlesskit::port::socat {
 
 class Supervisor;
-
-struct Options {
-  // Names looked up in $PATH, or paths; resolve() makes them absolute paths.
-  std::string socat_binary = "socat";
-  std::string nsenter_binary = "nsenter";
-  // How long add_port waits for a new socat to listen; an exit within it fails add_port.
-  std::chrono::milliseconds ready_timeout{2000};
-};
 
 // Looks both programs up (upstream's NewParentDriver did the same, at start-up). Throws Error
 // naming the Debian package: `port driver "socat" needs socat: install the socat package

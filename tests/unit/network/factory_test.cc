@@ -1,14 +1,15 @@
 // network::Selection -> driver halves: names, which child half each driver gets, and that the
 // parent half runs the driver's resolve() (so a missing binary fails here, before anything exists).
-#include "network/factory.h"
-
 #include <gtest/gtest.h>
 
 #include "common/error.h"
+#include "network/driver.h"
 #include "network/generic_child.h"
 #include "network/lxc_user_nic/child.h"
+#include "network/none/none.h"
 #include "network/pasta/pasta.h"
 #include "network/vpnkit/child.h"
+#include "rootlesskit/network.h"
 
 namespace rootlesskit::network {
 namespace {

@@ -1,5 +1,5 @@
 // IPv4 network offsets with upstream's (iputils) error texts.
-#include "network/ipv4_net.h"
+#include "rootlesskit/ipv4_net.h"
 
 #include <gtest/gtest.h>
 

@@ -1,5 +1,6 @@
 // IPv4 network arithmetic for the drivers' fixed addresses (net+100 for the child, net+2 for the
-// gateway, net+3 for DNS), with upstream's error texts (pkg/network/iputils).
+// gateway, net+3 for DNS), with upstream's error texts (pkg/network/iputils). Part of the
+// embedding API: the CIDR of the slirp4netns and pasta options (rootlesskit/network.h).
 #pragma once
 
 #include <cstdint>
@@ -9,7 +10,7 @@ namespace rootlesskit::network {
 
 class Ipv4Network {
  public:
-  // Parses "a.b.c.d/n" (already validated by the CLI: host bits are zero). Throws Error
+  // Parses "a.b.c.d/n"; host bits are dropped, as Go's net.ParseCIDR does. Throws Error
   // "invalid CIDR address: <s>" or, for an IPv6 CIDR, "expected IPv4 address, got <addr>".
   static Ipv4Network parse(const std::string& cidr);
 
