@@ -122,7 +122,7 @@ tsan_suites='^(EventLoop|ApiServer|ApiClient|BuiltinPortDriver|SocatDriver|Spawn
 stage "build (TSan unit tests)"
 if build "$BUILD_ROOT/tsan" unit_tests -- -DCMAKE_BUILD_TYPE=Debug -DROOTLESSKIT_TSAN=ON -DROOTLESSKIT_WERROR=ON; then
   stage "concurrency unit tests under TSan"
-  TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
+  TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1:suppressions=$SRC/tests/tsan.supp \
     run_ctest builder "$BUILD_ROOT/tsan" unit -j "$JOBS" -R "$tsan_suites"
 fi
 

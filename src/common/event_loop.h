@@ -14,10 +14,15 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <stdexcept>
+#include <string>
 #include <thread>
 #include <type_traits>
+#include <variant>
 #include <vector>
 
+#include "common/error.h"
 #include "common/fd.h"
 
 namespace rootlesskit {
@@ -30,6 +35,48 @@ class IoHandler {
   // `events` are EPOLLIN/EPOLLOUT/EPOLLHUP/EPOLLERR/EPOLLRDHUP bits. Runs on the loop thread.
   virtual void on_io(uint32_t events) = 0;
 };
+
+// What call() carries back from the loop thread: the value, or an exception's text and exit
+// code. Not the exception object itself: shared by two threads, it is reference-counted inside
+// libstdc++ (and so is its message), where ThreadSanitizer cannot follow the counts.
+template <typename R>
+struct CallOutcome {
+  using Value = std::conditional_t<std::is_void_v<R>, std::monostate, R>;
+  std::optional<Value> value;
+  std::string error;
+  std::optional<int> exit_code;  // unset: the exception was not an Error
+
+  R take() {
+    if (!value) {
+      if (exit_code) {
+        throw Error(error, *exit_code);
+      }
+      throw std::runtime_error(error);
+    }
+    if constexpr (!std::is_void_v<R>) {
+      return std::move(*value);
+    }
+  }
+};
+
+template <typename R, typename F>
+CallOutcome<R> run_for_call(F& fn) {
+  CallOutcome<R> outcome;
+  try {
+    if constexpr (std::is_void_v<R>) {
+      fn();
+      outcome.value.emplace();
+    } else {
+      outcome.value.emplace(fn());
+    }
+  } catch (const Error& e) {
+    outcome.error = e.what();
+    outcome.exit_code = e.exit_code();
+  } catch (const std::exception& e) {
+    outcome.error = e.what();
+  }
+  return outcome;
+}
 
 class EventLoop {
  public:
@@ -65,20 +112,23 @@ class EventLoop {
   // returned, `fn` is dropped.
   void post(std::function<void()> fn) { enqueue(std::move(fn)); }
 
-  // Thread-safe: runs `fn` on the loop thread and waits for its result; an exception thrown by
-  // `fn` is rethrown here. On the loop thread itself, or before the loop runs, `fn` runs inline.
+  // Thread-safe: runs `fn` on the loop thread and waits for its result; an Error (or other
+  // std::exception) thrown by `fn` is thrown here again, as a new Error with the same text and
+  // exit code (a std::runtime_error for other types). On the loop thread itself, or before the
+  // loop runs, `fn` runs inline.
   template <typename F>
   auto call(F&& fn) -> std::invoke_result_t<F> {
     using R = std::invoke_result_t<F>;
     if (!running_elsewhere()) {
       return fn();
     }
-    auto task = std::make_shared<std::packaged_task<R()>>(std::forward<F>(fn));
-    std::future<R> result = task->get_future();
+    auto task = std::make_shared<std::packaged_task<CallOutcome<R>()>>(
+        [f = std::forward<F>(fn)]() mutable { return run_for_call<R>(f); });
+    std::future<CallOutcome<R>> result = task->get_future();
     if (!enqueue([task] { (*task)(); })) {
       (*task)();  // the loop has finished: nothing runs concurrently any more
     }
-    return result.get();
+    return result.get().take();
   }
 
   // Dispatches events, timers and posted functions until stop(). Returns at once if stop()

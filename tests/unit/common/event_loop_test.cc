@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <stdexcept>
+#include <string>
 #include <vector>
 
 #include "common/error.h"
@@ -22,6 +23,29 @@ TEST(EventLoop, CallRunsOnTheLoopThreadAndReturnsTheResult) {
   EXPECT_NE(loop_id, std::this_thread::get_id());
   EXPECT_EQ(loop.call([] { return 42; }), 42);
   EXPECT_THROW(loop.call([]() -> int { throw Error("boom"); }), Error);
+}
+
+TEST(EventLoop, CallThrowsTheLoopThreadsErrorAgainWithItsTextAndExitCode) {
+  EventLoop loop;
+  LoopThread thread(loop);
+  try {
+    loop.call([] { throw Error("child exited: exit status 42", 42); });
+    FAIL() << "no exception";
+  } catch (const Error& e) {
+    EXPECT_STREQ(e.what(), "child exited: exit status 42");
+    EXPECT_EQ(e.exit_code(), 42);
+  }
+  try {
+    loop.call([]() -> std::string { throw std::out_of_range("map::at"); });
+    FAIL() << "no exception";
+  } catch (const Error&) {
+    FAIL() << "not an Error";
+  } catch (const std::runtime_error& e) {
+    EXPECT_STREQ(e.what(), "map::at");
+  }
+  int calls = 0;
+  loop.call([&calls] { ++calls; });  // void results too
+  EXPECT_EQ(calls, 1);
 }
 
 TEST(EventLoop, CallRunsInlineWhenNoLoopRuns) {
