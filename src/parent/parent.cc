@@ -162,7 +162,13 @@ void send(SpawnedChild& child, const std::string& body) {
 
 void write_child_pid(const StateDir& state, pid_t pid) {
   // Written only now, fully set up, so `nsenter -t $(cat child_pid)` never sees a half-built child.
-  state.write_file(state_file_child_pid, std::to_string(pid), 0444);
+  try {
+    state.write_file(state_file_child_pid, std::to_string(pid), 0444);
+  } catch (const Error& e) {
+    // Upstream's text, e.g. on a full disk: "failed to write the child PID 42 to
+    // /run/x/child_pid: write /run/x/child_pid: no space left on device".
+    throw e.wrap("failed to write the child PID " + std::to_string(pid) + " to " + state.file(state_file_child_pid));
+  }
 }
 
 // Forwarded connections need fds: use the hard limit. The child was spawned before this, so the

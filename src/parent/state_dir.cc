@@ -221,7 +221,7 @@ void StateDir::write_file(std::string_view name, std::string_view content, unsig
   if (!fd) {
     throw errno_error("open " + file(name));
   }
-  write_all(fd.get(), content.data(), content.size());
+  write_all(fd.get(), content.data(), content.size(), "write " + file(name));
   if (::fchmod(fd.get(), mode) != 0) {  // the umask may have narrowed `mode`
     throw errno_error("chmod " + file(name));
   }
