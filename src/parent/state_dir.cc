@@ -239,7 +239,10 @@ void StateDir::remove() {
       throw errno_error("failed to remove " + file(state_file_lock));
     }
   } catch (const Error& e) {
-    log::warn("failed to remove the state dir {}: {}", m_path, e.what());
+    // E.g. the directory was made read-only meanwhile: what is left is ours, so a later run
+    // on it cleans it (it narrows the mode to 0700 first).
+    log::warn("failed to remove the state dir {}: {}; the next rootlesskit with --state-dir={} cleans it up", m_path,
+              e.what(), m_path);
     return;
   }
   m_lock.reset();
