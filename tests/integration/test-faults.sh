@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Faults: kill -9 of slirp4netns, of a socat (--port-driver=socat), of COMMAND, of the child and
 # of the parent, each during start-up and while a download runs through a published port. Then,
-# within 5 s: no process of the instance is left (by the pids recorded, and by the marker in their
-# environment: lib.sh, marked_procs), the published port refuses connections, the download has ended, the exit code and
-# the last lines of stderr say what happened, the temporary state dir is gone (no --state-dir) and
-# a new run on the same --state-dir works. A socat killed while COMMAND runs is restarted (as
-# upstream): the port serves again and the run ends normally.
+# within 5 s: no process of the instance is left (by the pids recorded, and by the marker in
+# their environment: marked_procs in lib.sh), the published port refuses connections, the
+# download has ended, the exit code and the last lines of stderr say what happened, the temporary
+# state dir is gone (no --state-dir) and a new run on the same --state-dir works. A socat killed
+# while COMMAND runs is restarted (as upstream): the port serves again, the run ends normally.
 # "During start-up" is made exact by stand-ins placed first in PATH: slirp4netns, socat and
 # newuidmap are scripts that record their pid and, while $T/hold.<name> exists, wait before they
 # exec the real program; the test kills while one waits. Traffic stays on the host's loopback.
@@ -142,7 +142,8 @@ for mode in temp given; do
   download_ended
   ended 1 "$P_ERR slirp4netns exited: signal: killed" "$PARENT" "$slirp" "$(cat "$T/$NAME.cmd")"
 
-  # --- socat, while it starts for a -p port: the set-up fails ---
+  # --- socat, while it starts for a -p port: the set-up fails. (The kill must come within the
+  # driver's 2 s ready timeout; after it, a socat that does not listen yet counts as slow.) ---
   NAME=socat-start-$mode
   touch "$T/hold.socat"
   start "$NAME" socat "$mode"
