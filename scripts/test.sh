@@ -22,6 +22,7 @@ if (($(id -u) != 0)); then
 fi
 source "$REPO/scripts/lib/host-setup.sh"
 source "$REPO/scripts/lib/lxc-test-net.sh"
+source "$REPO/scripts/lib/full-fs.sh"
 source "$REPO/scripts/lib/test-steps.sh"
 source "$REPO/scripts/lib/fuzz.sh"
 umask 022
@@ -136,7 +137,8 @@ fi
 if $main_ok; then
   stage "integration tests as $TEST_USER"
   lxc_test_net_up "$TEST_USER" # bridge + dnsmasq for --net=lxc-user-nic
-  trap 'lxc_test_net_down; give_back_build_root' EXIT
+  full_fs_up "$TEST_USER"      # a full tmpfs for test-faults-full-fs.sh
+  trap 'full_fs_down; lxc_test_net_down; give_back_build_root' EXIT
   run_ctest root "$BUILD_ROOT/test" integration # root: each test switches to $TEST_USER
 fi
 

@@ -26,7 +26,7 @@ Pipe make_pipe() {
   return Pipe{Fd(fds[0]), Fd(fds[1])};
 }
 
-void write_all(int fd, const void* data, size_t size) {
+void write_all(int fd, const void* data, size_t size, std::string_view what) {
   const char* p = static_cast<const char*>(data);
   while (size > 0) {
     ssize_t n = ::write(fd, p, size);
@@ -34,7 +34,7 @@ void write_all(int fd, const void* data, size_t size) {
       if (errno == EINTR) {
         continue;
       }
-      throw errno_error("write");
+      throw errno_error(what);
     }
     p += n;
     size -= static_cast<size_t>(n);

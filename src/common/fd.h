@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <string>
+#include <string_view>
 #include <utility>
 
 namespace rootlesskit {
@@ -41,8 +42,10 @@ struct Pipe {
 };
 Pipe make_pipe();
 
-// write(2)/read(2) loops that retry on EINTR and short transfers. Throw Error on failure.
-void write_all(int fd, const void* data, size_t size);
+// write(2)/read(2) loops that retry on EINTR and short transfers. Throw Error on failure:
+// "<what>: <errno text>" for write_all, so that a caller can name the file as Go's *PathError
+// does ("write /run/x/child_pid: no space left on device").
+void write_all(int fd, const void* data, size_t size, std::string_view what = "write");
 // Returns the number of bytes read; less than `size` only at EOF.
 size_t read_full(int fd, void* data, size_t size);
 

@@ -39,7 +39,7 @@ void write_file(const std::string& path, std::string_view content, unsigned mode
   if (!fd) {
     throw errno_error("open " + path);
   }
-  write_all(fd.get(), content.data(), content.size());
+  write_all(fd.get(), content.data(), content.size(), "write " + path);
   // The umask may have narrowed `mode` (child_pid must be 0444 whatever it is).
   if (::fchmod(fd.get(), mode) != 0) {
     throw errno_error("chmod " + path);

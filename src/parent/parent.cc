@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdlib>
 
 #include "api/server.h"
@@ -128,9 +129,18 @@ void write_id_maps(const SpawnedChild& child, const IdMapPlan& plan) {
   }
 }
 
-[[noreturn]] void child_died(SpawnedChild& child) {
-  int status = child.process.wait();
-  throw Error("child exited: " + describe_wait_status(status), exit_code_of(status));
+// A set-up step that fails because the child died meanwhile names only the symptom (slirp4netns:
+// "/proc/42/ns/net: No such file or directory"): report the child's exit instead, as receive()
+// does when the channel ends.
+constexpr std::chrono::milliseconds child_exit_grace{100};
+template <typename Step>
+auto needing_the_child(SpawnedChild& child, Step step) {
+  try {
+    return step();
+  } catch (const Error&) {
+    throw_if_child_exited(child, child_exit_grace);
+    throw;
+  }
 }
 
 // Waits for the next message from the child. Setup can be interrupted (Ctrl-C, SIGTERM): the
@@ -154,7 +164,7 @@ std::string receive(SpawnedChild& child, SignalReceiver& signals) {
     if (fds[0].revents != 0) {
       std::string body;
       if (!messages::receive_message(child.channel.get(), &body)) {
-        child_died(child);
+        throw_child_exit(child);
       }
       if (auto message = messages::decode_child_error(body)) {
         if (message->find("permission denied") != std::string::npos) {
@@ -174,13 +184,19 @@ void send(SpawnedChild& child, const std::string& body) {
   try {
     messages::send_message(child.channel.get(), body);
   } catch (const Error&) {
-    child_died(child);
+    throw_child_exit(child);
   }
 }
 
 void write_child_pid(const StateDir& state, pid_t pid) {
   // Written only now, fully set up, so `nsenter -t $(cat child_pid)` never sees a half-built child.
-  state.write_file(state_file_child_pid, std::to_string(pid), 0444);
+  try {
+    state.write_file(state_file_child_pid, std::to_string(pid), 0444);
+  } catch (const Error& e) {
+    // Upstream's text, e.g. on a full disk: "failed to write the child PID 42 to
+    // /run/x/child_pid: write /run/x/child_pid: no space left on device".
+    throw e.wrap("failed to write the child PID " + std::to_string(pid) + " to " + state.file(state_file_child_pid));
+  }
 }
 
 // Forwarded connections need fds: use the hard limit. The child was spawned before this, so the
@@ -297,14 +313,15 @@ int run(const Options& o) {
   SpawnedChild child = spawn_child(make_spawn_request(o, state, signals));
   NetworkCleanup network_cleanup{o.network_driver.get()};
   log::debug("started the child (PID={}), state dir {}", child.process.pid(), state.path());
-  write_id_maps(child, id_maps);
+  needing_the_child(child, [&] { write_id_maps(child, id_maps); });
   release_child(child);
   messages::expect_named(receive(child, signals), "ChildInitUserNSCompleted");
   log::debug("Received ChildInitUserNSCompleted");
   if (!o.evacuate_cgroup2.empty()) {
-    evacuate_cgroup2(child.process.pid(), o.evacuate_cgroup2);
+    needing_the_child(child, [&] { evacuate_cgroup2(child.process.pid(), o.evacuate_cgroup2); });
   }
-  messages::NetworkDriverCompleted net = configure_network(o, state, child.process.pid());
+  messages::NetworkDriverCompleted net =
+      needing_the_child(child, [&] { return configure_network(o, state, child.process.pid()); });
   send(child, messages::encode(net));
 
   EventLoop loop;

@@ -4,6 +4,7 @@
 #include "parent/spawn.h"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <sched.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
@@ -14,6 +15,7 @@
 #include <cstring>
 
 #include "common/error.h"
+#include "common/process.h"
 #include "common/spawn.h"
 #include "messages/channel.h"
 #include "parent/apparmor.h"
@@ -128,9 +130,28 @@ SpawnedChild spawn_child(const SpawnRequest& request) {
   return SpawnedChild{std::move(channel.parent), ChildProcess(process.release(), std::move(pidfd))};
 }
 
-void release_child(const SpawnedChild& child) {
+void release_child(SpawnedChild& child) {
   char go = 1;
-  write_all(child.channel.get(), &go, 1);
+  try {
+    write_all(child.channel.get(), &go, 1);
+  } catch (const Error&) {
+    throw_child_exit(child);  // only the child held the other end
+  }
+}
+
+void throw_child_exit(SpawnedChild& child) {
+  int status = child.process.wait();
+  throw Error("child exited: " + describe_wait_status(status), exit_code_of(status));
+}
+
+void throw_if_child_exited(SpawnedChild& child, std::chrono::milliseconds grace) {
+  pollfd exited{child.process.pidfd(), POLLIN, 0};
+  int n = 0;
+  while ((n = ::poll(&exited, 1, static_cast<int>(grace.count()))) < 0 && errno == EINTR) {
+  }
+  if (n == 1) {
+    throw_child_exit(child);
+  }
 }
 
 }  // namespace rootlesskit::parent

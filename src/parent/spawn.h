@@ -6,6 +6,7 @@
 
 #include <signal.h>
 
+#include <chrono>
 #include <functional>
 #include <string>
 #include <vector>
@@ -42,7 +43,18 @@ struct SpawnedChild {
 // ("failed to start the child: ...").
 SpawnedChild spawn_child(const SpawnRequest& request);
 
-// Lets the child exec its image (call after the ID maps are written).
-void release_child(const SpawnedChild& child);
+// Lets the child exec its image (call after the ID maps are written). Throws as
+// throw_child_exit() when the child is already gone (the write fails with EPIPE: a symptom).
+void release_child(SpawnedChild& child);
+
+// Waits for the child to exit and throws that: Error "child exited: signal: killed" with
+// upstream's exit code (exit_code_of). For a step that failed because the child is gone.
+[[noreturn]] void throw_child_exit(SpawnedChild& child);
+
+// Throws as throw_child_exit() if the child has exited or exits within `grace`; returns
+// otherwise. For a step whose failure may only be a symptom of the child's death (a helper that
+// cannot find the child's namespaces); the grace covers a child that is still between losing
+// its namespaces and being reported as exited.
+void throw_if_child_exited(SpawnedChild& child, std::chrono::milliseconds grace);
 
 }  // namespace rootlesskit::parent

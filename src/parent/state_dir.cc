@@ -221,7 +221,7 @@ void StateDir::write_file(std::string_view name, std::string_view content, unsig
   if (!fd) {
     throw errno_error("open " + file(name));
   }
-  write_all(fd.get(), content.data(), content.size());
+  write_all(fd.get(), content.data(), content.size(), "write " + file(name));
   if (::fchmod(fd.get(), mode) != 0) {  // the umask may have narrowed `mode`
     throw errno_error("chmod " + file(name));
   }
@@ -239,7 +239,10 @@ void StateDir::remove() {
       throw errno_error("failed to remove " + file(state_file_lock));
     }
   } catch (const Error& e) {
-    log::warn("failed to remove the state dir {}: {}", m_path, e.what());
+    // E.g. the directory was made read-only meanwhile: what is left is ours, so a later run
+    // on it cleans it (it narrows the mode to 0700 first).
+    log::warn("failed to remove the state dir {}: {}; the next rootlesskit with --state-dir={} cleans it up", m_path,
+              e.what(), m_path);
     return;
   }
   m_lock.reset();

@@ -5,6 +5,8 @@
     port_client.py udp HOST PORT DATA              one datagram: prints the answer
     port_client.py probe HOST PORT                 prints "accepted" or the connect error name
     port_client.py many HOST PORT COUNT            COUNT short connections, one after another
+    port_client.py latency HOST PORT COUNT         the same, printing "ok COUNT" and the 50th
+                                                   and 99th percentile of their durations
     port_client.py hold HOST PORT COUNT READY      COUNT echo connections open at once; each one
                                                    echoed a byte; READY written then, all closed
                                                    when READY.stop appears; fails as soon as the
@@ -74,6 +76,22 @@ def many(host, port, count):
     return f"ok {count}"
 
 
+def latency(host, port, count):
+    durations = []
+    for i in range(int(count)):
+        start = time.perf_counter()
+        answer = request(host, port, f"n{i}")
+        durations.append(time.perf_counter() - start)
+        if not answer.endswith(f" n{i}"):
+            raise ValueError(f"connection {i}: unexpected answer {answer!r}")
+    durations.sort()
+
+    def percentile(p):
+        return f"{durations[min(len(durations) - 1, len(durations) * p // 100)] * 1000:.2f} ms"
+
+    return f"ok {count}\np50 {percentile(50)}, p99 {percentile(99)}"
+
+
 def hold(host, port, count, ready):
     conns = [connect(host, port) for _ in range(int(count))]
     for c in conns:
@@ -82,9 +100,13 @@ def hold(host, port, count, ready):
         if c.recv(1) != b"x":
             raise ValueError("no echo on a held connection")
     open(ready, "w").close()
+    poller = select.poll()  # not select(): fds above 1023 when a thousand are held
+    by_fd = {c.fileno(): c for c in conns}
+    for fd in by_fd:
+        poller.register(fd, select.POLLIN)
     while not os.path.exists(ready + ".stop"):
-        for c in select.select(conns, [], [], 0.02)[0]:
-            if not c.recv(1):  # raises on a reset
+        for fd, _ in poller.poll(20):
+            if not by_fd[fd].recv(1):  # raises on a reset
                 raise ConnectionError(errno.ECONNABORTED, "a held connection was closed")
     for c in conns:
         c.close()
@@ -120,7 +142,7 @@ def download(host, port, ready):
 
 def main():
     command, args = sys.argv[1], sys.argv[2:]
-    actions = {"tcp": request, "udp": udp, "probe": probe, "many": many, "hold": hold,
+    actions = {"tcp": request, "udp": udp, "probe": probe, "many": many, "latency": latency, "hold": hold,
                "upload": upload, "download": download}
     try:
         print(actions[command](*args))

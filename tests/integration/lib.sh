@@ -74,6 +74,29 @@ wait_for_file() { _poll "file $1" "${2:-$WAIT_TIMEOUT}" test -e "$1"; }
 wait_for_socket() { _poll "socket $1" "${2:-$WAIT_TIMEOUT}" test -S "$1"; }
 wait_for_pid_exit() { _poll "pid $1 to exit" "${2:-$WAIT_TIMEOUT}" eval "! pid_alive $1"; }
 
+# Run a rootlesskit as `env RKTEST_MARK=NAME rootlesskit ...`: every process it starts inherits
+# the variable (helpers, the child, COMMAND), so marked_procs NAME lists, by pid, what is still
+# alive of it whatever became of its parent (a process whose environment is not readable, such
+# as a running setuid newuidmap, is not seen).
+marked_procs() {
+  local f pid
+  while read -r f; do
+    pid=${f#/proc/}
+    pid=${pid%/environ}
+    pid_alive "$pid" && echo "$pid"
+  done < <(grep -lsxzF "RKTEST_MARK=$1" /proc/[0-9]*/environ)
+  return 0
+}
+# wait_for_no_marked_procs NAME [TIMEOUT]: until marked_procs NAME is empty; fails listing them.
+wait_for_no_marked_procs() {
+  local deadline=$((SECONDS + ${2:-$WAIT_TIMEOUT})) left
+  while left=$(marked_procs "$1") && [[ -n $left ]]; do
+    # shellcheck disable=SC2086 # one pid per argument
+    ((SECONDS < deadline)) || fail "processes of $1 left: $(ps -o pid=,args= -p "$(echo $left | tr ' ' ,)")"
+    sleep 0.02
+  done
+}
+
 # bg NAME CMD...: starts CMD in the background with stdout/stderr in $T/NAME.out/.err and
 # sets BG_PID. The cleanup trap stops it unless bg_wait reaped it first.
 bg() {

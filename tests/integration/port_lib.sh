@@ -1,7 +1,7 @@
 # Shared by the test-port-*.sh scripts (sourced after lib.sh): the port_server.py/port_client.py
 # helpers, free port numbers, and a rootlesskit instance whose COMMAND is port_server.py.
 # shellcheck shell=bash
-# shellcheck disable=SC2034 # PORT_* and SERVER_* are read by the test scripts
+# shellcheck disable=SC2034 # PORT_*, SERVER_* and BUILTIN_* are read by the test scripts
 
 HELPERS_SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")/../helpers" && pwd)
 PORT_SERVER=$HELPERS_SRC/port_server.py
@@ -21,6 +21,30 @@ free_port() {
     [[ -z $(ss -Htuan "sport = :$p") ]] && echo "$p" && return
   done
 }
+
+# free_ports N: prints N distinct port numbers (ascending, from a random start below the
+# ephemeral range) that nothing on the host uses now, from one look at the socket table.
+free_ports() {
+  local n=$1 p start
+  local -A used=()
+  start=$((10000 + (RANDOM * 32768 + RANDOM) % (EPHEMERAL_LOW - 10000 - 2 * n)))
+  for p in $(ss -Htuan | awk '{ sub(/.*:/, "", $5); print $5 }'); do used[$p]=1; done
+  local out=()
+  for ((p = start; p < EPHEMERAL_LOW && ${#out[@]} < n; p++)); do
+    [[ -n ${used[$p]:-} ]] || out+=("$p")
+  done
+  ((${#out[@]} == n)) || fail "fewer than $n free ports from $start up"
+  echo "${out[@]}"
+}
+
+# What the builtin driver's parent keeps open on purpose once a load is over, bounded: its pool
+# of unconnected sockets made in the child's namespace (Connector::Options::pool_target per
+# family and type, refilled below 3/4 of it: connector.h), idle splice pipes (max_idle_pipes in
+# tcp_relay.cc, two fds each), and a few more. A fd count that settles above its value before
+# the load plus this slack is a leak. One family and type in use; count it again for each more.
+BUILTIN_SOCKET_POOL=64
+BUILTIN_IDLE_PIPES=16
+BUILTIN_FD_SLACK=$((BUILTIN_SOCKET_POOL + 2 * BUILTIN_IDLE_PIPES + 8))
 
 # client ARGS...: runs port_client.py (see its usage) and sets OUT/ERR/RC like run.
 client() { run python3 "$PORT_CLIENT" "$@"; }

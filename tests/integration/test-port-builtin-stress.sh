@@ -3,17 +3,14 @@
 # after another; 200 long ones open at once (through an echo server); a client killed with
 # SIGKILL in the middle of an upload and of a download; 100 concurrent API clients while ports
 # are added and removed. After each load the parent's fd count and RSS return to where they
-# were: the only slack is what the driver keeps on purpose, bounded: the pool of unconnected
-# sockets made in the child's namespace (refilled in batches: up to 32 per family and type, one
-# family/type here; connector.h) and idle splice pipes (at most 16, two fds each;
-# tcp_relay.cc), plus the allocator keeping freed memory after the warm-up (RSS).
+# were: the only slack is what the driver keeps on purpose, bounded (BUILTIN_FD_SLACK in
+# port_lib.sh: its socket pool and idle splice pipes), plus the allocator keeping freed memory
+# after the warm-up (RSS).
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/port_lib.sh"
 require_cmd curl jq
 
-socket_pool=32 # Connector::Options::pool_target
-idle_pipes=16  # max_idle_pipes in tcp_relay.cc
-fd_slack=$((socket_pool + 2 * idle_pipes + 8))
+fd_slack=$BUILTIN_FD_SLACK
 rss_slack_kib=1024
 
 p_short=$(free_port) p_echo=$(free_port) p_zero=$(free_port)
@@ -60,7 +57,7 @@ settled "10,000 connections" "$base_fds"
 
 # 200 long connections at once: two sockets each in the parent while open.
 hold_round 200
-((HELD_FDS >= base_fds + 400 - socket_pool)) ||
+((HELD_FDS >= base_fds + 400 - BUILTIN_SOCKET_POOL)) ||
   fail "200 open connections: $HELD_FDS fds in the parent, expected about $base_fds + 400"
 settled "200 long connections" "$base_fds"
 

@@ -1,12 +1,14 @@
 // Whole-file reads and writes and directory listings on the Fd type.
 #include "common/fs.h"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
 
 #include <cerrno>
 #include <filesystem>
 
 #include "common/error.h"
+#include "common/fd.h"
 
 namespace rootlesskit {
 namespace {
@@ -38,6 +40,24 @@ TEST_F(FsTest, WriteExistingFileNeitherCreatesNorTruncates) {
   write_file(m_dir + "/f", "abcdef", 0600);
   write_existing_file(m_dir + "/f", "XY");
   EXPECT_EQ(read_file(m_dir + "/f"), "XYcdef");
+}
+
+// Go's *PathError shape, so that a full disk names the file: "write /x/child_pid: no space ...".
+TEST_F(FsTest, WriteErrorsNameWhatWasWritten) {
+  Fd full(::open("/dev/full", O_WRONLY | O_CLOEXEC));
+  ASSERT_TRUE(full) << "no /dev/full";
+  try {
+    write_all(full.get(), "x", 1, "write /dev/full");
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(std::string(e.what()), "write /dev/full: no space left on device");
+  }
+  try {
+    write_all(full.get(), "x", 1);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(std::string(e.what()), "write: no space left on device");
+  }
 }
 
 TEST_F(FsTest, ReadDirectoryListsNamesWithoutDots) {
