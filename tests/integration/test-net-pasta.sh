@@ -9,6 +9,7 @@
 # --disable-host-loopback is checked in pasta's argv only: with --no-map-gw pasta would send a
 # connection to 10.0.2.2 out through the host's real routes, which these tests never do.
 source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/port_lib.sh" # free_port
 require_cmd pasta socat jq ip nsenter
 [[ -x $ROOTLESSCTL ]] || fail "rootlessctl under test not found: ROOTLESSCTL=$ROOTLESSCTL"
 
@@ -48,7 +49,7 @@ assert_contains "$OUT" "mtu 1500" "custom MTU"
 assert_contains "$OUT" "nameserver 10.0.5.3" "custom cidr DNS"
 
 # The host's loopback as 10.0.2.2 (pasta maps the gateway to it unless --no-map-gw).
-port=$((20000 + RANDOM % 20000))
+port=$(free_port)
 bg listener socat -T5 "TCP4-LISTEN:$port,bind=127.0.0.1,reuseaddr,fork" SYSTEM:'echo hello-from-host'
 _poll "listener on 127.0.0.1:$port" "$WAIT_TIMEOUT" eval "socat -T1 - TCP4:127.0.0.1:$port </dev/null >/dev/null 2>&1"
 # shellcheck disable=SC2016
@@ -58,7 +59,7 @@ assert_eq hello-from-host "$OUT"
 
 # --port-driver=implicit: pasta itself forwards what is bound inside (it scans the namespace's
 # /proc/net/tcp about once a second). The API has no port driver.
-port=$((20000 + RANDOM % 20000))
+port=$(free_port)
 state=$T/implicit-state
 bg implicit "$ROOTLESSKIT" --net=pasta --port-driver=implicit --disable-host-loopback --state-dir="$state" \
   socat -T5 "TCP4-LISTEN:$port,reuseaddr,fork" SYSTEM:'echo hello-from-namespace'

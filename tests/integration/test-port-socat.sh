@@ -6,18 +6,8 @@
 # the missing-program messages when socat or nsenter is not in PATH.
 # Traffic only on the host's loopback and inside the namespaces the test creates.
 source "$(dirname "$0")/lib.sh"
-require_cmd slirp4netns socat nsenter python3 jq ss
-[[ -x $ROOTLESSCTL ]] || fail "rootlessctl under test not found: ROOTLESSCTL=$ROOTLESSCTL"
-PORT_SERVER=$(cd "$(dirname "$0")/../helpers" && pwd)/port_server.py
-
-# A port nothing on the host uses now (tests run in parallel).
-free_port() {
-  local p
-  while :; do
-    p=$((20000 + RANDOM % 30000))
-    [[ -z $(ss -Htuan "sport = :$p") ]] && echo "$p" && return
-  done
-}
+source "$(dirname "$0")/port_lib.sh" # free_port, PORT_SERVER
+require_cmd socat nsenter jq
 
 # ask PROTO PORT LINE: port_server.py's answer through 127.0.0.1:PORT, or "error: ...".
 ask() {
