@@ -119,3 +119,12 @@ wait_for_no_leftovers() {
     sleep 0.02
   done
 }
+
+# expect_rss_back BASE_KIB NOW_KIB SLACK_KIB: the parent's RSS after a load is within SLACK of
+# where it started. Not under AddressSanitizer (scripts/test.sh sets ASAN_OPTIONS for its
+# sanitized run): freed memory waits in ASan's quarantine, so RSS says nothing about leaks
+# there, LeakSanitizer does.
+expect_rss_back() {
+  [[ -z ${ASAN_OPTIONS:-} ]] || return 0
+  (($2 <= $1 + $3)) || fail "RSS of the parent grew from $1 KiB to $2 KiB"
+}

@@ -157,6 +157,6 @@ assert_rc 0 "removing what the API clients and the loop added"
 settled "the API clients" "$base_fds"
 
 rss=$(rss_kib "$load")
-((rss <= base_rss + rss_slack_kib)) || fail "RSS of the parent grew from $base_rss KiB to $rss KiB"
+expect_rss_back "$base_rss" "$rss" "$rss_slack_kib"
 echo "parent: $base_fds fds / $base_rss KiB after the warm-up, $(fd_count "$load") fds / $rss KiB at the end" >&2
 stop_server load

@@ -123,10 +123,6 @@ assert_rc 0 "removing the churned ports"
 settled "the API clients" "$base_fds"
 
 rss=$(rss_kib "$stress")
-# Under AddressSanitizer (scripts/test.sh sets ASAN_OPTIONS for its sanitized run) freed memory
-# waits in ASan's quarantine, so RSS says nothing about leaks there: LeakSanitizer does.
-if [[ -z ${ASAN_OPTIONS:-} ]]; then
-  ((rss <= base_rss + rss_slack_kib)) || fail "RSS of the parent grew from $base_rss KiB to $rss KiB"
-fi
+expect_rss_back "$base_rss" "$rss" "$rss_slack_kib"
 echo "parent: $base_fds fds / $base_rss KiB after the warm-up, $(fd_count "$stress") fds / $rss KiB at the end" >&2
 stop_server stress
