@@ -128,3 +128,19 @@ expect_rss_back() {
   [[ -z ${ASAN_OPTIONS:-} ]] || return 0
   (($2 <= $1 + $3)) || fail "RSS of the parent grew from $1 KiB to $2 KiB"
 }
+
+# hold_connections PARENT PORT N: N connections open at once through the echo port PORT (each
+# echoed a byte), then closed. Sets HELD_FDS to PARENT's fd count while they were open.
+hold_round=0
+hold_connections() {
+  hold_round=$((hold_round + 1))
+  local ready=$T/held.$hold_round holder
+  bg hold python3 "$PORT_CLIENT" hold 127.0.0.1 "$2" "$3" "$ready"
+  holder=$BG_PID
+  _poll "$3 connections held" "$WAIT_TIMEOUT" eval "[[ -e $ready ]] || ! pid_alive $holder"
+  [[ -e $ready ]] || fail "holding $3 connections failed: $(cat "$T/hold.out" "$T/hold.err")"
+  HELD_FDS=$(fd_count "$1")
+  touch "$ready.stop"
+  bg_wait "$holder"
+  assert_eq 0 "$BG_RC" "exit code of the client holding $3 connections: $(cat "$T/hold.out")"
+}

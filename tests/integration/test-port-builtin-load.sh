@@ -57,21 +57,8 @@ p_short=${ports[0]} p_echo=${ports[1]}
 ctl add-ports "127.0.0.1:$p_short:80/tcp" "127.0.0.1:$p_echo:82/tcp"
 assert_eq $'1001\n1002' "$OUT" "ids after 1,000 removed ports"
 
-# hold N: N connections open at once through the echo port (each echoed a byte), then closed.
-# Sets HELD_FDS to the parent's fd count while they were open.
-round=0
-hold() {
-  round=$((round + 1))
-  local ready=$T/held.$round
-  bg hold python3 "$PORT_CLIENT" hold 127.0.0.1 "$p_echo" "$1" "$ready"
-  local holder=$BG_PID
-  _poll "$1 connections held" "$WAIT_TIMEOUT" eval "[[ -e $ready ]] || ! pid_alive $holder"
-  [[ -e $ready ]] || fail "holding $1 connections failed: $(cat "$T/hold.out" "$T/hold.err")"
-  HELD_FDS=$(fd_count "$load")
-  touch "$ready.stop"
-  bg_wait "$holder"
-  assert_eq 0 "$BG_RC" "exit code of the client holding $1 connections: $(cat "$T/hold.out")"
-}
+# hold N: N connections open at once through the echo port; sets HELD_FDS.
+hold() { hold_connections "$load" "$p_echo" "$1"; }
 
 # Warm-up: each load once, so that the pools and the heap reach their working size.
 client many 127.0.0.1 "$p_short" 200

@@ -19,21 +19,8 @@ start_server stress "$ROOTLESSKIT" --net=slirp4netns --disable-host-loopback --p
   tcp:127.0.0.1:80 echo:127.0.0.1:82 zero:127.0.0.1:83
 stress=$PARENT
 
-# hold_round N: N connections open at once through the echo port (each echoed a byte), then
-# closed. Sets HELD_FDS to the parent's fd count while they were open.
-round=0
-hold_round() {
-  round=$((round + 1))
-  local ready=$T/held.$round
-  bg hold python3 "$PORT_CLIENT" hold 127.0.0.1 "$p_echo" "$1" "$ready"
-  local hold=$BG_PID
-  _poll "$1 connections held" "$WAIT_TIMEOUT" eval "[[ -e $ready ]] || ! pid_alive $hold"
-  [[ -e $ready ]] || fail "holding $1 connections failed: $(cat "$T/hold.out" "$T/hold.err")"
-  HELD_FDS=$(fd_count "$stress")
-  touch "$ready.stop"
-  bg_wait "$hold"
-  assert_eq 0 "$BG_RC" "exit code of the client holding $1 connections: $(cat "$T/hold.out")"
-}
+# hold_round N: N connections open at once through the echo port; sets HELD_FDS.
+hold_round() { hold_connections "$stress" "$p_echo" "$1"; }
 
 # settled WHAT BASE_FDS: the fd count comes back to BASE_FDS (+ the pools' slack).
 _fds_at_most() { (($(fd_count "$1") <= $2)); }
