@@ -73,7 +73,10 @@ complete -F _fake_command fake-command
 assert_eq "words:fake-command --x = y a cword:4" \
   "$(comp "rootlesskit --net=slirp4netns -p 127.0.0.1:8080:80/tcp --copy-up /etc fake-command --x=y a")" \
   "rootlesskit OPTIONS fake-command ARGS"
-comp "rootlesskit --state-dir /tmp/x ech" | grep -qx echo || fail "rootlesskit ... ech<Tab> does not offer echo"
+# (A here-string, not a pipe: grep -q stops reading at the first match, and under pipefail the
+# writer's SIGPIPE would fail the line.)
+offered=$(comp "rootlesskit --state-dir /tmp/x ech")
+grep -qx echo <<<"$offered" || fail "rootlesskit ... ech<Tab> does not offer echo, but: [$offered]"
 
 global=$(help_text "$ctl" | help_flags)
 assert_same_lines "rootlessctl - offers its global flags" "$global" "$(comp "rootlessctl -")"
