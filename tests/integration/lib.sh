@@ -54,6 +54,20 @@ skip() {
   exit 77
 }
 
+# free_port: prints a TCP and UDP port number that nothing on the host uses now (tests may run
+# in parallel; each picks at random and checks). Below the ephemeral range: client sockets of
+# earlier tests (thousands in the load tests) linger there in TIME_WAIT, and a listener cannot
+# bind a port such a socket holds, SO_REUSEADDR or not.
+EPHEMERAL_LOW=$(awk '{ print $1 }' /proc/sys/net/ipv4/ip_local_port_range)
+((EPHEMERAL_LOW > 12000)) || fail "ip_local_port_range starts at $EPHEMERAL_LOW: no room for test ports below it"
+free_port() {
+  local p
+  while :; do
+    p=$((10000 + (RANDOM * 32768 + RANDOM) % (EPHEMERAL_LOW - 10000)))
+    [[ -z $(ss -Htuan "sport = :$p") ]] && echo "$p" && return
+  done
+}
+
 # True while PID exists and is not a zombie (kill -0 also succeeds on zombies).
 pid_alive() {
   local state

@@ -9,18 +9,6 @@ PORT_CLIENT=$HELPERS_SRC/port_client.py
 require_cmd python3 slirp4netns ss
 [[ -x $ROOTLESSCTL ]] || fail "rootlessctl under test not found: ROOTLESSCTL=$ROOTLESSCTL"
 
-# free_port: prints a TCP and UDP port number that nothing on the host's loopback uses now
-# (tests run in parallel; each picks at random and checks). Below the ephemeral range: the
-# clients' own ports (thousands in the stress test) could otherwise take it before it is bound.
-EPHEMERAL_LOW=$(awk '{ print $1 }' /proc/sys/net/ipv4/ip_local_port_range)
-((EPHEMERAL_LOW > 12000)) || fail "ip_local_port_range starts at $EPHEMERAL_LOW: no room for test ports below it"
-free_port() {
-  local p
-  while :; do
-    p=$((10000 + (RANDOM * 32768 + RANDOM) % (EPHEMERAL_LOW - 10000)))
-    [[ -z $(ss -Htuan "sport = :$p") ]] && echo "$p" && return
-  done
-}
 
 # free_ports N: prints N distinct port numbers (ascending, from a random start below the
 # ephemeral range) that nothing on the host uses now, from one look at the socket table.

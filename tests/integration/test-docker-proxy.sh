@@ -31,7 +31,7 @@ exec socat TCP-LISTEN:"$port",bind="$ip",reuseaddr,fork SYSTEM:'echo hello'
 EOF
 chmod +x "$T/bin/docker-proxy"
 
-PORT=$((20000 + RANDOM % 20000))
+PORT=$(free_port)
 
 # start_proxy NAME BINARY ARGS...: runs BINARY in the namespaces of the instance in $STATE, as
 # uid 0 there like dockerd, with fd 3 on $T/NAME.fd3; sets PROXY_PID. The fake docker-proxy

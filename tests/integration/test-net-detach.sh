@@ -8,7 +8,7 @@ source "$(dirname "$0")/lib.sh"
 require_cmd slirp4netns vde_plug socat nsenter ip
 
 host_netns=$(readlink /proc/self/ns/net)
-port=$((20000 + RANDOM % 20000))
+port=$(free_port)
 bg listener socat -T5 "TCP4-LISTEN:$port,bind=127.0.0.1,reuseaddr,fork" SYSTEM:'echo hello-detached'
 _poll "listener on 127.0.0.1:$port" "$WAIT_TIMEOUT" eval "socat -T1 - TCP4:127.0.0.1:$port </dev/null >/dev/null 2>&1"
 

@@ -65,7 +65,7 @@ assert_contains "$OUT" "default via $BRIDGE_ADDR dev veth7" "custom ifname route
 assert_contains "$OUT" "mtu 1400" "custom MTU"
 
 # TCP to a listener on the bridge's own address, and only there.
-port=$((20000 + RANDOM % 20000))
+port=$(free_port)
 bg listener socat -T5 "TCP4-LISTEN:$port,bind=$BRIDGE_ADDR,reuseaddr,fork" SYSTEM:'echo hello-from-bridge'
 _poll "listener on $BRIDGE_ADDR:$port" "$WAIT_TIMEOUT" eval "socat -T1 - TCP4:$BRIDGE_ADDR:$port </dev/null >/dev/null 2>&1"
 # shellcheck disable=SC2016

@@ -9,7 +9,6 @@
 # --disable-host-loopback is checked in pasta's argv only: with --no-map-gw pasta would send a
 # connection to 10.0.2.2 out through the host's real routes, which these tests never do.
 source "$(dirname "$0")/lib.sh"
-source "$(dirname "$0")/port_lib.sh" # free_port
 require_cmd pasta socat jq ip nsenter
 [[ -x $ROOTLESSCTL ]] || fail "rootlessctl under test not found: ROOTLESSCTL=$ROOTLESSCTL"
 

@@ -59,7 +59,7 @@ assert_contains "$OUT" "nameserver 10.0.2.3" "bind-mounted resolv.conf"
 grep -q 10.0.2.3 /etc/resolv.conf && fail "the host's /etc/resolv.conf was modified"
 
 # --disable-host-loopback: a listener on the host's 127.0.0.1 only, reached as 10.0.2.2.
-port=$((20000 + RANDOM % 20000))
+port=$(free_port)
 bg listener socat -T5 "TCP4-LISTEN:$port,bind=127.0.0.1,reuseaddr,fork" SYSTEM:'echo hello-from-host'
 _poll "listener on 127.0.0.1:$port" "$WAIT_TIMEOUT" eval "socat -T1 - TCP4:127.0.0.1:$port </dev/null >/dev/null 2>&1"
 # shellcheck disable=SC2016

@@ -6,7 +6,7 @@
 # the missing-program messages when socat or nsenter is not in PATH.
 # Traffic only on the host's loopback and inside the namespaces the test creates.
 source "$(dirname "$0")/lib.sh"
-source "$(dirname "$0")/port_lib.sh" # free_port, PORT_SERVER
+source "$(dirname "$0")/port_lib.sh" # PORT_SERVER
 require_cmd socat nsenter jq
 
 # ask PROTO PORT LINE: port_server.py's answer through 127.0.0.1:PORT, or "error: ...".
