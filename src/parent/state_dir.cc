@@ -114,7 +114,9 @@ StateDir StateDir::open(const std::string& requested) {
     created = mkdir_all(dir.m_path);
   }
   try {
-    check_socket_path(dir.m_path);
+    if (requested.empty()) {
+      check_socket_path(dir.m_path);  // a long TMPDIR: the new directory is removed below
+    }
     dir.resolve(created);
     dir.lock_and_clean();
   } catch (...) {

@@ -143,7 +143,5 @@ ctl remove-ports $(cat "$T/churn.kept") $posted
 assert_rc 0 "removing what the API clients and the loop added"
 settled "the API clients" "$base_fds"
 
-rss=$(rss_kib "$load")
-expect_rss_back "$base_rss" "$rss" "$rss_slack_kib"
-echo "parent: $base_fds fds / $base_rss KiB after the warm-up, $(fd_count "$load") fds / $rss KiB at the end" >&2
+expect_rss_back "$load" "$base_fds" "$base_rss" "$rss_slack_kib"
 stop_server load

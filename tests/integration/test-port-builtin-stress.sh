@@ -109,7 +109,5 @@ ctl remove-ports $(seq 5 2 33)
 assert_rc 0 "removing the churned ports"
 settled "the API clients" "$base_fds"
 
-rss=$(rss_kib "$stress")
-expect_rss_back "$base_rss" "$rss" "$rss_slack_kib"
-echo "parent: $base_fds fds / $base_rss KiB after the warm-up, $(fd_count "$stress") fds / $rss KiB at the end" >&2
+expect_rss_back "$stress" "$base_fds" "$base_rss" "$rss_slack_kib"
 stop_server stress

@@ -29,13 +29,15 @@ bool reaper_enabled(const rk::cli::RootlesskitFlags& f) {
   return f.reaper == "true";
 }
 
-int run_child(const rk::cli::RootlesskitFlags& f) {
+// NETWORK and PORTS: the drivers the flags select (resolved once: binary lookup, slirp4netns
+// feature probe).
+int run_child(const rk::cli::RootlesskitFlags& f, const rk::network::Selection& network,
+              const rk::port::Selection& ports) {
   rk::child::Options o;
   o.target_cmd = f.command;
-  const rk::network::Selection network = rk::cli::network_selection(f);
   o.network = rk::network::name_of(network);
   o.network_driver = rk::network::make_child_driver(network);
-  o.port_driver = rk::port::make_child_driver(rk::cli::port_selection(f));
+  o.port_driver = rk::port::make_child_driver(ports);
   o.copy_up_dirs = f.copy_up;
   o.copy_up_mode = f.copy_up_mode;
   o.detach_netns = f.detach_netns;
@@ -64,8 +66,10 @@ int run_parent(const rk::cli::RootlesskitFlags& f, int argc, char** argv) {
   rk::cli::validate_rootlesskit(f, [](const std::string& warning) { rk::log::warn("{}", warning); });
   rk::parent::Options o;
   o.state_dir = f.state_dir;
-  o.network_driver = rk::network::make_parent_driver(rk::cli::network_selection(f), f.detach_netns);
-  o.port_driver = rk::port::make_parent_driver(rk::cli::port_selection(f));
+  const rk::network::Selection network = rk::cli::network_selection(f);
+  const rk::port::Selection ports = rk::cli::port_selection(f);
+  o.network_driver = rk::network::make_parent_driver(network, f.detach_netns);
+  o.port_driver = rk::port::make_parent_driver(ports);
   o.publish_ports = rk::cli::publish_specs(f);
   o.create_pidns = f.pidns;
   o.create_cgroupns = f.cgroupns;
@@ -77,10 +81,11 @@ int run_parent(const rk::cli::RootlesskitFlags& f, int argc, char** argv) {
   o.subid_source = f.subid_source;
   o.child_argv = {"/proc/self/exe"};
   o.child_argv.insert(o.child_argv.end(), argv + 1, argv + argc);
-  // We are one thread here: the clone runs the child role without exec'ing us again.
-  o.child_main = [&f] {
+  // We are one thread here: the clone runs the child role without exec'ing us again, with the
+  // drivers already resolved.
+  o.child_main = [&] {
     rk::log::init("child ", f.debug);
-    return report_errors([&f] { return run_child(f); });
+    return report_errors([&] { return run_child(f, network, ports); });
   };
   return rk::parent::run(o);
 }
@@ -98,7 +103,11 @@ int main(int argc, char** argv) {
         return 0;
       }
       rk::log::init(child ? "child " : "parent", parsed.flags.debug);
-      return child ? run_child(parsed.flags) : run_parent(parsed.flags, argc, argv);
+      const rk::cli::RootlesskitFlags& f = parsed.flags;
+      if (child) {
+        return run_child(f, rk::cli::network_selection(f), rk::cli::port_selection(f));
+      }
+      return run_parent(f, argc, argv);
     } catch (const rk::cli::UsageError& e) {
       std::cout << e.stdout_text() << std::flush;
       rk::log::fatal_line(e.what());
