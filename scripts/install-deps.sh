@@ -24,7 +24,10 @@ test_packages=(rootlesskit procps bsdutils curl jq hyperfine
   systemd passwd kmod iperf3 iputils-ping clang-format-14 iptables wrk
   clang-14 libclang-rt-14-dev
   dnsmasq-base # dnsmasq-base: the DHCP server on the lxc-user-nic test bridge
-  dpkg-dev man-db bash-completion)
+  dpkg-dev man-db bash-completion
+  # tests/e2e/ (docs/clients.md): rootless Docker 20.10 (dockerd-rootless.sh is in docker.io's
+  # contrib/) and containerd 1.6 with runc; busybox-static makes their images (no registry here).
+  docker.io containerd runc busybox-static)
 # scripts/tidy.sh only (clang-tidy-14 pulls in all of clang-14): installed by --tidy.
 tidy_packages=(clang-tidy-14)
 
@@ -44,8 +47,21 @@ missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# Packages such as docker.io and containerd start their system service when installed. The tests
+# need only the programs: a root dockerd would rewrite the host's firewall (iptables FORWARD
+# policy DROP) under the other tests. invoke-rc.d and deb-systemd-invoke ask policy-rc.d first;
+# exit code 101 means "do not start". Ours is removed after, unless one was there before.
+forbid_service_starts() {
+  local policy=/usr/sbin/policy-rc.d
+  [[ -e $policy ]] && return
+  printf '#!/bin/sh\n# scripts/install-deps.sh: no service starts while it installs\nexit 101\n' >"$policy"
+  chmod 0755 "$policy"
+  trap 'rm -f '"$policy" EXIT
+}
+
 if ((${#missing[@]})); then
   export DEBIAN_FRONTEND=noninteractive
+  forbid_service_starts
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi

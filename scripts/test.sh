@@ -140,6 +140,10 @@ if $main_ok; then
   full_fs_up "$TEST_USER"      # a full tmpfs for test-faults-full-fs.sh
   trap 'full_fs_down; lxc_test_net_down; give_back_build_root' EXIT
   run_ctest root "$BUILD_ROOT/test" integration # root: each test switches to $TEST_USER
+
+  # Real clients on our binaries (tests/e2e/, docs/clients.md): rootless Docker, containerd.
+  stage "end-to-end tests (Docker, containerd) as $TEST_USER"
+  run_ctest root "$BUILD_ROOT/test" e2e
 fi
 
 # The same scripts against the sanitized binaries. Reports go to files (a test may not look at
