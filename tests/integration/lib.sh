@@ -42,6 +42,9 @@ export HOME=$T/home XDG_RUNTIME_DIR=$T/run
 # rootlessctl and rootlesskit-docker-proxy talk to that instance.
 unset ROOTLESSKIT_STATE_DIR ROOTLESSKIT_PARENT_EUID ROOTLESSKIT_PARENT_EGID
 OWNED_PIDS=()
+# Commands (eval'd) the cleanup runs once the test's processes are stopped, before $T is removed:
+# e.g. removing files a client made under subordinate ids, which only a user namespace can.
+CLEANUP_HOOKS=()
 
 fail() {
   echo "FAIL: $TEST_NAME: $*" >&2
@@ -245,6 +248,10 @@ _cleanup() {
     while pid_alive "$pid" && ((SECONDS < deadline)); do sleep 0.02; done
     pid_alive "$pid" && kill -KILL "$pid" 2>/dev/null
     { wait "$pid"; } 2>/dev/null || true # reaps it if it is our child; no-op otherwise
+  done
+  local hook
+  for hook in "${CLEANUP_HOOKS[@]}"; do
+    eval "$hook" || echo "cleanup: failed: $hook" >&2
   done
   rm -rf "$T" 2>/dev/null || true
   ((rc == 0)) && echo "PASS: $TEST_NAME" >&2

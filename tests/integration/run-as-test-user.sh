@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # CTest entry point for one integration script: runs it as the unprivileged test user.
 # As root it switches to $ROOTLESSKIT_TEST_USER (default rktest) with runuser and a clean
-# environment that keeps only ROOTLESSKIT, ROOTLESSCTL, HELPERS_DIR, EMBED_EXAMPLE and the
-# sanitizers' options (ASAN_OPTIONS, UBSAN_OPTIONS: sanitized binaries under test); as anyone
-# else it runs the script directly. Exit codes pass through (77 = skipped).
+# environment that keeps only ROOTLESSKIT, ROOTLESSCTL, ROOTLESSKIT_DOCKER_PROXY, HELPERS_DIR,
+# EMBED_EXAMPLE and the sanitizers' options (ASAN_OPTIONS, UBSAN_OPTIONS: sanitized binaries
+# under test); as anyone else it runs the script directly. Exit codes pass through (77 = skipped).
 set -euo pipefail
 
 script=$1
@@ -18,7 +18,7 @@ if ! home=$(getent passwd "$user" | cut -d: -f6) || [[ -z $home ]]; then
   echo "test user $user does not exist: run 'sudo ./scripts/test.sh' (it creates the user)" >&2
   exit 1
 fi
-for f in "$script" "${ROOTLESSKIT:-}" "${ROOTLESSCTL:-}" "${EMBED_EXAMPLE:-}"; do
+for f in "$script" "${ROOTLESSKIT:-}" "${ROOTLESSCTL:-}" "${ROOTLESSKIT_DOCKER_PROXY:-}" "${EMBED_EXAMPLE:-}"; do
   [[ -z $f ]] && continue
   if ! runuser -u "$user" -- test -r "$f"; then
     echo "$user cannot read $f: every directory above it needs o+x (scripts/test.sh builds" \
@@ -54,7 +54,7 @@ runuser -u "$user" -- env -i \
   HOME="$home" USER="$user" LOGNAME="$user" SHELL=/bin/bash LANG=C.UTF-8 \
   PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
   ROOTLESSKIT="${ROOTLESSKIT:-}" ROOTLESSCTL="${ROOTLESSCTL:-}" HELPERS_DIR="${HELPERS_DIR:-}" \
-  EMBED_EXAMPLE="${EMBED_EXAMPLE:-}" \
+  EMBED_EXAMPLE="${EMBED_EXAMPLE:-}" ${ROOTLESSKIT_DOCKER_PROXY:+ROOTLESSKIT_DOCKER_PROXY="$ROOTLESSKIT_DOCKER_PROXY"} \
   ROOTLESSKIT_TEST_CGROUP="$group" \
   ${ASAN_OPTIONS+ASAN_OPTIONS="$ASAN_OPTIONS"} ${UBSAN_OPTIONS+UBSAN_OPTIONS="$UBSAN_OPTIONS"} \
   bash "$script" "$@" || rc=$?
