@@ -39,15 +39,28 @@ make_busybox_tar() {
 }
 
 # test_procs: the processes in this test's cgroup (run-as-test-user.sh makes one), other than
-# this shell and a subshell reading them: what a client left running. Read with builtins only (a
-# process started to read them would be listed). Run by hand without that cgroup: none listed.
+# this shell, its ancestors up to that script, what it started itself (OWNED_PIDS: lib.sh's bg)
+# and a subshell reading them: what a client left
+# running. Read with builtins only (a process started to read them would be listed). Run by hand
+# without that cgroup: none listed.
+_ancestors() {
+  local pid=$$ stat
+  while ((pid > 1)); do
+    echo "$pid"
+    read -r stat <"/proc/$pid/stat" || return 0
+    stat=${stat##*) } # "pid (comm) state ppid ...": comm may hold spaces
+    stat=${stat#* }
+    pid=${stat%% *}
+  done
+}
+TEST_SHELLS=" $(_ancestors | tr '\n' ' ') "
 test_procs() {
   local f pid
   [[ -n ${ROOTLESSKIT_TEST_CGROUP:-} ]] || return 0
   for f in "$ROOTLESSKIT_TEST_CGROUP"/cgroup.procs "$ROOTLESSKIT_TEST_CGROUP"/*/cgroup.procs; do
     [[ -r $f ]] || continue
     while read -r pid; do
-      [[ $pid == "$$" || $pid == "$BASHPID" ]] || echo "$pid"
+      [[ $TEST_SHELLS == *" $pid "* || " ${OWNED_PIDS[*]} " == *" $pid "* || $pid == "$BASHPID" ]] || echo "$pid"
     done <"$f"
   done
 }
