@@ -4,8 +4,9 @@
 # as the checkout's owner it runs the source checks (formatting, no SPEC citations), builds with
 # ccache+Ninja (warnings are errors), runs the unit tests and the packaging tests (as root for
 # the .deb), then the unit tests again under ASan+UBSan, those that use threads under TSan, then
-# each libFuzzer target briefly; as the test user it runs the integration tests, against the
-# Release binaries and again against the ASan+UBSan ones. Ends with a table of stage times and
+# each libFuzzer target briefly; as the test user it runs the integration tests and the
+# end-to-end tests (real Docker and containerd on our binaries), against the Release binaries and
+# again against the ASan+UBSan ones. Ends with a table of stage times and
 # one line `N passed, N failed, N skipped`.
 set -euo pipefail
 
@@ -152,8 +153,12 @@ if $main_ok && $sanitize_ok; then
   stage "integration tests under ASan+UBSan as $TEST_USER"
   reports=$(mktemp -d /tmp/rootlesskit-sanitizer-reports.XXXXXX)
   chmod 1733 "$reports"
-  ASAN_OPTIONS=detect_leaks=1:log_path=$reports/asan UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:log_path=$reports/ubsan \
-    run_ctest root "$BUILD_ROOT/sanitize" integration
+  export ASAN_OPTIONS=detect_leaks=1:log_path=$reports/asan
+  export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:log_path=$reports/ubsan
+  run_ctest root "$BUILD_ROOT/sanitize" integration
+  stage "end-to-end tests under ASan+UBSan as $TEST_USER"
+  run_ctest root "$BUILD_ROOT/sanitize" e2e
+  unset ASAN_OPTIONS UBSAN_OPTIONS
   count_sanitizer_reports "$reports"
   rm -rf "$reports"
 fi

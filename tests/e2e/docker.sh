@@ -17,14 +17,10 @@ net=$1 port_driver=$2
 DOCKERD_ROOTLESS=/usr/share/docker.io/contrib/dockerd-rootless.sh
 DOCKER=/usr/bin/docker # Debian's client (a newer one may come first in PATH)
 [[ -x $DOCKERD_ROOTLESS ]] || fail "$DOCKERD_ROOTLESS not found: scripts/install-deps.sh installs docker.io"
-require_cmd "$DOCKER" dockerd containerd runc docker-proxy "${net/pasta/passt}" curl unshare
+require_cmd "$DOCKER" dockerd containerd runc docker-proxy "${net/pasta/passt}" curl
 export DOCKER_HOST=unix://$XDG_RUNTIME_DIR/docker.sock
 IMAGE=rootlesskit-e2e/busybox:latest
 TOKEN=served-by-busybox-$$
-
-# dockerd's files under its data root (the scratch HOME) may belong to subordinate ids.
-# shellcheck disable=SC2016 # expanded at cleanup
-CLEANUP_HOOKS+=('[[ ! -e $HOME/.local ]] || unshare --map-root-user --map-auto rm -rf "$HOME/.local"')
 
 # daemon_log: the end of what dockerd-rootless.sh (set -x), rootlesskit and dockerd printed.
 daemon_log() { tail -n 30 "$T/$DAEMON_NAME.err"; }

@@ -7,7 +7,7 @@
 
 PROXY=$(abs_cmd "${ROOTLESSKIT_DOCKER_PROXY:-$(dirname "$ROOTLESSKIT")/rootlesskit-docker-proxy}")
 [[ -x $PROXY ]] || fail "rootlesskit-docker-proxy under test not found: $PROXY"
-require_cmd busybox
+require_cmd busybox unshare
 
 # The clients find rootlesskit, rootlessctl and rootlesskit-docker-proxy by PATH: ours come first
 # (Debian's rootlesskit is installed too, in /usr/bin), as links, so /proc/PID/exe names the
@@ -85,3 +85,8 @@ kill_test_procs() {
   wait_for_no_test_procs "killing what the test left"
 }
 CLEANUP_HOOKS+=(kill_test_procs)
+# Then the test's files, in a user namespace where this user is root and the subordinate ids are
+# mapped: the clients leave files of subordinate ids, and directories without search permission
+# (dockerd's run/docker/libnetwork is 0600 until it exits cleanly).
+# shellcheck disable=SC2016 # expanded at cleanup
+CLEANUP_HOOKS+=('unshare --map-root-user --map-auto rm -rf "$T"')
