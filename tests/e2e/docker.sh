@@ -84,12 +84,12 @@ assert_rc 0 "docker run -p"
 _poll "the published port to answer" "$WAIT_TIMEOUT" eval 'curl -fs -o /dev/null "http://127.0.0.1:$host_port/"'
 run curl -fsS --max-time 5 "http://127.0.0.1:$host_port/"
 assert_eq "$TOKEN" "$OUT" "the container's page through 127.0.0.1:$host_port"
-proxy=$(pgrep -P "$DOCKERD" -f -- "-host-port $host_port( |$)") || fail "no docker-proxy for $host_port under dockerd"
+proxy_pid=$(pgrep -P "$DOCKERD" -f -- "-host-port $host_port( |$)") || fail "no docker-proxy for $host_port under dockerd"
 if [[ $port_driver == implicit ]]; then
   # No API driver: our docker-proxy execs the real one, which listens in the namespace for pasta.
-  assert_eq "$(command -v docker-proxy)" "$(readlink "/proc/$proxy/exe")" "what our docker-proxy execs with --port-driver=implicit"
+  assert_eq "$(command -v docker-proxy)" "$(readlink "/proc/$proxy_pid/exe")" "what our docker-proxy execs with --port-driver=implicit"
 else
-  assert_eq "$PROXY" "$(readlink "/proc/$proxy/exe")" "the rootlesskit-docker-proxy dockerd runs"
+  assert_eq "$PROXY" "$(readlink "/proc/$proxy_pid/exe")" "the rootlesskit-docker-proxy dockerd runs"
   ctl list-ports
   assert_rc 0 "rootlessctl list-ports"
   grep -Eq "^[0-9]+ +tcp4? +127[.]0[.]0[.]1 +$host_port " <<<"$OUT" || fail "port $host_port not in rootlessctl list-ports: $OUT"
@@ -110,7 +110,8 @@ fi
 docker rm -f web
 assert_rc 0 "docker rm -f"
 wait_for_refused 127.0.0.1 "$host_port"
-_poll "docker-proxy $proxy to exit" "$WAIT_TIMEOUT" eval '! pid_alive $proxy'
+# shellcheck disable=SC2016 # expanded by _poll's eval
+_poll "docker-proxy $proxy_pid to exit" "$WAIT_TIMEOUT" eval '! pid_alive $proxy_pid'
 if [[ $port_driver != implicit ]]; then
   ctl list-ports
   assert_rc 0 "rootlessctl list-ports"
