@@ -143,7 +143,7 @@ if $main_ok; then
   run_ctest root "$BUILD_ROOT/test" integration # root: each test switches to $TEST_USER
 
   # Real clients on our binaries (tests/e2e/, docs/clients.md): rootless Docker, containerd.
-  stage "end-to-end tests (Docker, containerd) as $TEST_USER"
+  stage "e2e tests (Docker, containerd) as $TEST_USER"
   run_ctest root "$BUILD_ROOT/test" e2e
 fi
 
@@ -156,7 +156,7 @@ if $main_ok && $sanitize_ok; then
   export ASAN_OPTIONS=detect_leaks=1:log_path=$reports/asan
   export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:log_path=$reports/ubsan
   run_ctest root "$BUILD_ROOT/sanitize" integration
-  stage "end-to-end tests under ASan+UBSan as $TEST_USER"
+  stage "e2e tests under ASan+UBSan as $TEST_USER"
   run_ctest root "$BUILD_ROOT/sanitize" e2e
   unset ASAN_OPTIONS UBSAN_OPTIONS
   count_sanitizer_reports "$reports"
