@@ -22,6 +22,7 @@ class PipePool {
   struct Pipe {
     Fd read;
     Fd write;
+    size_t capacity;  // bytes it holds (F_GETPIPE_SZ): a splice into it that moved less drained its source
   };
   // `pipe_size`: F_SETPIPE_SZ for new pipes (0: the kernel's default).
   explicit PipePool(int pipe_size = 0) : m_pipe_size(pipe_size) {}
@@ -64,6 +65,7 @@ class TcpRelay {
   bool take_pipe(Direction& d);
   void retry_starved();
   void update_interest();
+  void unwatch_both();
   void reset_both(int err);
   void finish();
 

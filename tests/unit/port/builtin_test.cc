@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
 #include <thread>
 
 #include "common/error.h"
@@ -55,8 +56,9 @@ Fd connect_to(int type, int port) {
   if (::connect(fd.get(), reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
     throw errno_error("connect");
   }
-  timeval tv{10, 0};
+  timeval tv{10, 0};  // a stalled relay fails the test instead of hanging it
   ::setsockopt(fd.get(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  ::setsockopt(fd.get(), SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
   return fd;
 }
 
@@ -162,6 +164,38 @@ TEST(BuiltinPortDriver, ForwardsTcpWithHalfClose) {
   EXPECT_EQ(round_trip(port, "hello"), "hello!");
   std::string big(3 << 20, 'x');  // more than any pipe or socket buffer
   EXPECT_EQ(round_trip(port, big), big + "!");
+}
+
+// A TCP server that speaks first and is done writing at once ("hi", then SHUT_WR), then counts
+// what the client sends until its EOF. The relay takes a side that was read to its end out of
+// epoll; the client's later bytes must bring it back (for EPOLLOUT once the buffers fill).
+TEST(BuiltinPortDriver, ClientKeepsSendingAfterTheServerIsDone) {
+  int server_port = 0;
+  Fd listener = bound_socket(SOCK_STREAM, &server_port);
+  std::atomic<size_t> received{0};
+  std::thread server([&] {
+    Fd conn(::accept4(listener.get(), nullptr, nullptr, SOCK_CLOEXEC));
+    (void)!::send(conn.get(), "hi", 2, MSG_NOSIGNAL);
+    ::shutdown(conn.get(), SHUT_WR);
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));  // the relay's writes back up
+    received = read_all(conn.get()).size();
+  });
+  Driver driver;
+  int port = free_port(SOCK_STREAM);
+  driver.add(Spec{"tcp", "127.0.0.1", port, server_port, ""});
+  Fd c = connect_to(SOCK_STREAM, port);
+  EXPECT_EQ(read_all(c.get()), "hi");  // up to the server's EOF
+  std::string big(16 << 20, 'y');      // more than the socket buffers and a pipe hold
+  size_t sent = 0;
+  while (sent < big.size()) {
+    ssize_t n = ::send(c.get(), big.data() + sent, big.size() - sent, MSG_NOSIGNAL);
+    ASSERT_GT(n, 0) << errno_text(errno);
+    sent += static_cast<size_t>(n);
+  }
+  ::shutdown(c.get(), SHUT_WR);
+  EXPECT_EQ(read_all(c.get()), "");  // the relay closes once both directions are done
+  server.join();
+  EXPECT_EQ(received.load(), big.size());
 }
 
 TEST(BuiltinPortDriver, ChildDialFallbackForwardsToo) {
