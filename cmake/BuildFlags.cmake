@@ -32,6 +32,16 @@ endif()
 # optimized hash tables (-O1).
 add_link_options(-Wl,--as-needed -Wl,-O1)
 
+# Release: a section per function and object, and the linker drops those nothing calls (the
+# unused parts of libstdc++ and of our own library): rootlesskit's code is a fifth smaller,
+# and, as the kernel maps an executable's pages in 64 KiB blocks around each one touched, the
+# parent's resident memory 0.5 MB less (docs/benchmarks.md). LTO would take a third more off
+# but costs ~15 s on every link of the program.
+if(CMAKE_BUILD_TYPE STREQUAL "Release" AND NOT ROOTLESSKIT_SANITIZE AND NOT ROOTLESSKIT_TSAN)
+  add_compile_options(-ffunction-sections -fdata-sections)
+  add_link_options(-Wl,--gc-sections)
+endif()
+
 # rootlesskit_fast_start(TARGET): every start of rootlesskit pays for loading and relocating its
 # shared libraries (twice for an embedder whose child re-execs the image): libstdc++ and libgcc
 # are linked in statically, and libm.so is not needed (tools/rootlesskit/ceil.cc): only libc and
