@@ -36,10 +36,10 @@ start_daemon() {
   # shellcheck disable=SC2016 # expanded by _poll's eval
   _poll "the Docker API" 60 eval '"$DOCKER" version >/dev/null 2>&1 || ! pid_alive $DAEMON'
   pid_alive "$DAEMON" || fail "dockerd-rootless.sh exited: $(daemon_log)"
-  assert_eq "$ROOTLESSKIT" "$(readlink "/proc/$DAEMON/exe")" "the rootlesskit dockerd-rootless.sh runs"
+  assert_exe "$ROOTLESSKIT" "$DAEMON" "the rootlesskit dockerd-rootless.sh runs"
   local child
   child=$(pgrep -P "$DAEMON" | head -n 1)
-  assert_eq "$ROOTLESSKIT" "$(readlink "/proc/$child/exe")" "the rootlesskit child"
+  assert_exe "$ROOTLESSKIT" "$child" "the rootlesskit child"
   DOCKERD=$(pgrep -P "$child" -x dockerd) || fail "no dockerd under the rootlesskit child $child: $(daemon_log)"
   STATE=$(tr '\0' '\n' <"/proc/$DOCKERD/environ" | sed -n 's/^ROOTLESSKIT_STATE_DIR=//p')
   assert_eq "$child" "$(cat "$STATE/child_pid")" "child_pid in dockerd's ROOTLESSKIT_STATE_DIR"
@@ -87,9 +87,9 @@ assert_eq "$TOKEN" "$OUT" "the container's page through 127.0.0.1:$host_port"
 proxy_pid=$(pgrep -P "$DOCKERD" -f -- "-host-port $host_port( |$)") || fail "no docker-proxy for $host_port under dockerd"
 if [[ $port_driver == implicit ]]; then
   # No API driver: our docker-proxy execs the real one, which listens in the namespace for pasta.
-  assert_eq "$(command -v docker-proxy)" "$(readlink "/proc/$proxy_pid/exe")" "what our docker-proxy execs with --port-driver=implicit"
+  assert_exe docker-proxy "$proxy_pid" "what our docker-proxy execs with --port-driver=implicit"
 else
-  assert_eq "$PROXY" "$(readlink "/proc/$proxy_pid/exe")" "the rootlesskit-docker-proxy dockerd runs"
+  assert_exe "$PROXY" "$proxy_pid" "the rootlesskit-docker-proxy dockerd runs"
   ctl list-ports
   assert_rc 0 "rootlessctl list-ports"
   grep -Eq "^[0-9]+ +tcp4? +127[.]0[.]0[.]1 +$host_port " <<<"$OUT" || fail "port $host_port not in rootlessctl list-ports: $OUT"

@@ -19,6 +19,11 @@ ln -s "$ROOTLESSCTL" "$E2E_BIN/rootlessctl"
 ln -s "$PROXY" "$E2E_BIN/rootlesskit-docker-proxy"
 export PATH=$E2E_BIN:$PATH
 
+# exe_of PID: the program PID runs, symlinks resolved. assert_exe PROGRAM PID WHAT: PID runs
+# PROGRAM (a path or a name in PATH), compared with symlinks resolved on both sides.
+exe_of() { readlink -f "/proc/$1/exe"; }
+assert_exe() { assert_eq "$(readlink -f "$(command -v "$1")")" "$(exe_of "$2")" "$3"; }
+
 # make_busybox_rootfs DIR TOKEN: a root file system of Debian's static busybox with the applets
 # the tests run, and /www/index.html holding TOKEN (what httpd serves).
 make_busybox_rootfs() {

@@ -250,14 +250,15 @@ void TcpRelay::update_interest() {
   };
   for (auto [side, events, read_eof] : {std::tuple{m_client.get(), wanted(*m_upload, *m_download), m_upload->eof},
                                         std::tuple{m_child.get(), wanted(*m_download, *m_upload), m_download->eof}}) {
-    if (side->events == events && side->registered) {
+    // Read to its end and nothing to write: out of the epoll set rather than registered with
+    // no interest. Usually the connection ends before it is needed again (one epoll_ctl fewer
+    // per short connection: DEL now instead of MOD now and DEL at the end).
+    bool keep = events != 0 || !read_eof;
+    if (side->registered == keep && (!keep || side->events == events)) {
       continue;
     }
     side->events = events;
-    if (events == 0 && read_eof) {
-      // Read to its end and nothing to write: out of the epoll set rather than registered
-      // with no interest. Usually the connection ends before it is needed again (one
-      // epoll_ctl fewer per short connection: DEL now instead of MOD now and DEL at the end).
+    if (!keep) {
       m_loop.unwatch(side->fd.get(), side);
       side->registered = false;
     } else if (!side->registered) {
