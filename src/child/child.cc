@@ -32,13 +32,14 @@ namespace {
 Fd take_channel(const std::string& key) {
   const char* value = std::getenv(key.c_str());
   auto parts = split(value != nullptr ? value : "", ',');
-  std::optional<long long> r = parts.size() == 2 ? parse_int(parts[0]) : std::nullopt;
-  std::optional<long long> w = parts.size() == 2 ? parse_int(parts[1]) : std::nullopt;
-  if (!r || !w || *r != *w || *r < 0) {
+  // -1 for a missing or malformed half (GCC 12 at -Os warns falsely about optionals here).
+  const long long r = parts.size() == 2 ? parse_int(parts[0]).value_or(-1) : -1;
+  const long long w = parts.size() == 2 ? parse_int(parts[1]).value_or(-1) : -1;
+  if (r < 0 || r != w) {
     throw Error("unexpected " + key + ": " + go_quote(value != nullptr ? value : ""));
   }
   ::unsetenv(key.c_str());
-  Fd channel(static_cast<int>(*r));
+  Fd channel(static_cast<int>(r));
   ::fcntl(channel.get(), F_SETFD, FD_CLOEXEC);
   return channel;
 }

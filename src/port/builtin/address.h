@@ -7,6 +7,7 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
+#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -35,6 +36,9 @@ class SocketAddress {
   SocketAddress unmapped() const;
   // The raw bytes, usable as a map key.
   std::string key() const;
+  bool operator==(const SocketAddress& other) const {
+    return m_length == other.m_length && std::memcmp(&m_storage, &other.m_storage, m_length) == 0;
+  }
 
  private:
   sockaddr_storage m_storage{};

@@ -1,11 +1,16 @@
 // UDP flows: recvmmsg on the listener, one connected socket in the child per client address,
-// replies sent back with sendto from the listener, idle flows swept.
+// replies sent back from the listener, idle flows swept. Datagrams move in batches both ways
+// (recvmmsg, then one sendmmsg per run of datagrams from one client): at 1 Gbit/s of 1460-byte
+// datagrams that is ~85,000 datagrams a second, and the listener's receive buffer holds about a
+// millisecond of them, so each system call saved is less time the loop needs the CPU for.
 #include "port/builtin/udp_forwarder.h"
 
 #include <sys/socket.h>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
+#include <cstring>
 #include <vector>
 
 #include "common/error.h"
@@ -18,13 +23,67 @@ using Clock = EventLoop::Clock;
 
 constexpr size_t max_datagram = 65535;
 constexpr size_t batch = 16;
+// recvmmsg calls per readiness report: a busy socket is drained further before the loop goes
+// back to epoll, and other sockets still get their turn.
+constexpr int batches_per_wakeup = 4;
 // Datagrams kept for a flow whose socket is still on its way from the child.
 constexpr size_t max_queued = 64;
 
-// One receive buffer for every forwarder: they all run on the loop thread.
-char* shared_buffer() {
-  thread_local std::vector<char> buffer(max_datagram * batch);
-  return buffer.data();
+// A batch of datagram slots over one receive buffer shared by every forwarder (they all run on
+// the loop thread): recvmmsg fills it, sendmmsg sends parts of it on.
+struct Batch {
+  std::array<mmsghdr, batch> msgs{};
+  std::array<iovec, batch> iovs{};
+  std::array<sockaddr_storage, batch> peers{};
+  std::array<socklen_t, batch> peer_lengths{};
+
+  // Ready for recvmmsg; with `want_peers`, each slot records its sender.
+  void prepare(bool want_peers) {
+    thread_local std::vector<char> buffer(max_datagram * batch);
+    for (size_t i = 0; i < batch; ++i) {
+      iovs[i] = {buffer.data() + i * max_datagram, max_datagram};
+      msgs[i].msg_hdr = {};
+      msgs[i].msg_hdr.msg_iov = &iovs[i];
+      msgs[i].msg_hdr.msg_iovlen = 1;
+      if (want_peers) {
+        msgs[i].msg_hdr.msg_name = &peers[i];
+        msgs[i].msg_hdr.msg_namelen = sizeof peers[i];
+      }
+    }
+  }
+
+  // After recvmmsg: each slot keeps its sender in peers/peer_lengths and sends exactly what it
+  // received, to `to` (nullptr: a connected socket's peer).
+  void readdress(int count, const SocketAddress* to) {
+    for (int i = 0; i < count; ++i) {
+      peer_lengths[i] = msgs[i].msg_hdr.msg_name != nullptr ? msgs[i].msg_hdr.msg_namelen : 0;
+      iovs[i].iov_len = msgs[i].msg_len;
+      msgs[i].msg_hdr.msg_name = to != nullptr ? const_cast<sockaddr*>(to->get()) : nullptr;
+      msgs[i].msg_hdr.msg_namelen = to != nullptr ? to->length() : 0;
+    }
+  }
+
+  SocketAddress sender(int i) const { return SocketAddress::from_raw(peers[i], peer_lengths[i]); }
+  bool same_sender(int a, int b) const {
+    return peer_lengths[a] == peer_lengths[b] && std::memcmp(&peers[a], &peers[b], peer_lengths[a]) == 0;
+  }
+};
+
+// Sends `count` datagrams; one the kernel refuses (ECONNREFUSED left by an earlier datagram
+// that found no listener) is dropped and the rest still go, and a full socket drops the rest:
+// what UDP would do.
+void send_batch(int fd, mmsghdr* msgs, int count) {
+  int done = 0;
+  while (done < count) {
+    int sent = ::sendmmsg(fd, msgs + done, static_cast<unsigned>(count - done), MSG_DONTWAIT);
+    if (sent > 0) {
+      done += sent;
+    } else if (errno == EAGAIN || errno == EWOULDBLOCK) {
+      return;
+    } else if (errno != EINTR) {
+      ++done;
+    }
+  }
 }
 
 }  // namespace
@@ -58,32 +117,39 @@ class UdpForwarder::Flow : public IoHandler {
     }
   }
 
-  void send(const char* data, size_t size) {
-    m_last_activity = Clock::now();
-    if (!m_socket) {
-      if (m_queue.size() < max_queued) {
-        m_queue.emplace_back(data, size);
-      }
+  const SocketAddress& client() const { return m_client; }
+
+  // `msgs`: datagrams from this flow's client, readdressed for a connected socket. A refused or
+  // full send drops datagrams, as UDP would; the flow stays.
+  void send(mmsghdr* msgs, int count, Clock::time_point now) {
+    m_last_activity = now;
+    if (m_socket) {
+      send_batch(m_socket.get(), msgs, count);
       return;
     }
-    // A refused or full send drops the datagram, as UDP would; the flow stays.
-    (void)!::send(m_socket.get(), data, size, MSG_DONTWAIT);
+    for (int i = 0; i < count && m_queue.size() < max_queued; ++i) {
+      m_queue.emplace_back(static_cast<const char*>(msgs[i].msg_hdr.msg_iov->iov_base), msgs[i].msg_len);
+    }
   }
 
   // Answers from the child go back to this flow's client.
   void on_io(uint32_t) override {
-    char* buf = shared_buffer();
-    for (size_t i = 0; i < batch; ++i) {
-      ssize_t n = ::recv(m_socket.get(), buf, max_datagram, MSG_DONTWAIT);
-      if (n < 0) {
-        if (errno == EINTR || errno == ECONNREFUSED) {
-          continue;  // ECONNREFUSED: an earlier datagram found no listener; keep the flow
-        }
+    Batch answers;
+    for (int round = 0; round < batches_per_wakeup; ++round) {
+      answers.prepare(false);
+      int n = ::recvmmsg(m_socket.get(), answers.msgs.data(), batch, MSG_DONTWAIT, nullptr);
+      if (n < 0 && (errno == EINTR || errno == ECONNREFUSED)) {
+        continue;  // ECONNREFUSED: an earlier datagram found no listener; keep the flow
+      }
+      if (n <= 0) {
         return;
       }
       m_last_activity = Clock::now();
-      (void)!::sendto(m_forwarder.m_listener_fd.get(), buf, static_cast<size_t>(n), MSG_DONTWAIT, m_client.get(),
-                      m_client.length());
+      answers.readdress(n, &m_client);
+      send_batch(m_forwarder.m_listener_fd.get(), answers.msgs.data(), n);
+      if (n < static_cast<int>(batch)) {
+        return;
+      }
     }
   }
 
@@ -100,7 +166,8 @@ class UdpForwarder::Flow : public IoHandler {
     m_socket = std::move(socket);
     m_forwarder.m_loop.watch(m_socket.get(), EPOLLIN, this);
     for (const std::string& datagram : m_queue) {
-      send(datagram.data(), datagram.size());
+      // A refused or full send drops the datagram, as UDP would.
+      (void)!::send(m_socket.get(), datagram.data(), datagram.size(), MSG_DONTWAIT);
     }
     m_queue.clear();
   }
@@ -134,25 +201,32 @@ UdpForwarder::~UdpForwarder() {
 }
 
 void UdpForwarder::receive_from_clients() {
-  char* buf = shared_buffer();
-  mmsghdr msgs[batch] = {};
-  iovec iovs[batch];
-  sockaddr_storage peers[batch];
-  for (size_t i = 0; i < batch; ++i) {
-    iovs[i] = {buf + i * max_datagram, max_datagram};
-    msgs[i].msg_hdr.msg_iov = &iovs[i];
-    msgs[i].msg_hdr.msg_iovlen = 1;
-    msgs[i].msg_hdr.msg_name = &peers[i];
-    msgs[i].msg_hdr.msg_namelen = sizeof peers[i];
-  }
-  int n = ::recvmmsg(m_listener_fd.get(), msgs, batch, MSG_DONTWAIT, nullptr);
-  for (int i = 0; i < n; ++i) {
-    forward(SocketAddress::from_raw(peers[i], msgs[i].msg_hdr.msg_namelen), static_cast<const char*>(iovs[i].iov_base),
-            msgs[i].msg_len);
+  Batch datagrams;
+  for (int round = 0; round < batches_per_wakeup; ++round) {
+    datagrams.prepare(true);
+    int n = ::recvmmsg(m_listener_fd.get(), datagrams.msgs.data(), batch, MSG_DONTWAIT, nullptr);
+    if (n <= 0) {
+      return;
+    }
+    const auto now = Clock::now();
+    datagrams.readdress(n, nullptr);
+    for (int first = 0, end = 0; first < n; first = end) {
+      for (end = first + 1; end < n && datagrams.same_sender(first, end);) {
+        ++end;
+      }
+      flow_for(datagrams.sender(first)).send(datagrams.msgs.data() + first, end - first, now);
+    }
+    if (n < static_cast<int>(batch)) {
+      return;
+    }
   }
 }
 
-void UdpForwarder::forward(const SocketAddress& client, const char* data, size_t size) {
+UdpForwarder::Flow& UdpForwarder::flow_for(const SocketAddress& client) {
+  // Datagrams mostly come from the client that sent the last ones.
+  if (m_last_flow != nullptr && m_last_flow->client() == client) {
+    return *m_last_flow;
+  }
   std::string key = client.key();
   auto it = m_flows.find(key);
   if (it == m_flows.end()) {
@@ -163,12 +237,16 @@ void UdpForwarder::forward(const SocketAddress& client, const char* data, size_t
       m_sweep_timer = m_loop.after(period, [this] { sweep(); });
     }
   }
-  it->second->send(data, size);
+  m_last_flow = it->second.get();
+  return *m_last_flow;
 }
 
 void UdpForwarder::close_flow(const std::string& key) {
   auto it = m_flows.find(key);
   if (it != m_flows.end()) {
+    if (it->second.get() == m_last_flow) {
+      m_last_flow = nullptr;
+    }
     m_loop.retire(std::move(it->second));
     m_flows.erase(it);
   }

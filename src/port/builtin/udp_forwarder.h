@@ -38,7 +38,7 @@ class UdpForwarder {
   class Flow;
 
   void receive_from_clients();
-  void forward(const SocketAddress& client, const char* data, size_t size);
+  Flow& flow_for(const SocketAddress& client);
   void close_flow(const std::string& key);
   void sweep();
 
@@ -48,6 +48,7 @@ class UdpForwarder {
   Settings m_settings;
   std::unique_ptr<Listener> m_listener;
   std::unordered_map<std::string, std::unique_ptr<Flow>> m_flows;
+  Flow* m_last_flow = nullptr;  // the flow of the last datagram received, if still open
   EventLoop::TimerId m_sweep_timer = 0;
 };
 

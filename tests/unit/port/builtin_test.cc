@@ -303,6 +303,49 @@ TEST(BuiltinPortDriver, ForwardsUdpPerClient) {
   echo.join();
 }
 
+// Bursts from two clients, interleaved, reach the server and come back to their own client in
+// order: the listener reads them in batches and sends each run of one client's datagrams on in
+// one go, so a batch holding both clients' datagrams must still split them by sender.
+TEST(BuiltinPortDriver, ForwardsInterleavedUdpBursts) {
+  constexpr int burst = 40;
+  int server_port = 0;
+  Fd server = bound_socket(SOCK_DGRAM, &server_port);
+  std::thread echo([&] {
+    char buf[2048];
+    while (true) {
+      sockaddr_storage from{};
+      socklen_t len = sizeof from;
+      ssize_t n = ::recvfrom(server.get(), buf, sizeof buf, 0, reinterpret_cast<sockaddr*>(&from), &len);
+      if (n <= 0) {
+        return;  // shut down
+      }
+      std::string answer = std::string(buf, static_cast<size_t>(n)) + "!";
+      ::sendto(server.get(), answer.data(), answer.size(), 0, reinterpret_cast<sockaddr*>(&from), len);
+    }
+  });
+  Driver driver;
+  int port = free_port(SOCK_DGRAM);
+  driver.add(Spec{"udp", "127.0.0.1", port, server_port, ""});
+  Fd a = connect_to(SOCK_DGRAM, port);
+  Fd b = connect_to(SOCK_DGRAM, port);
+  for (int i = 0; i < burst; ++i) {
+    for (auto [fd, name] : {std::pair{a.get(), "a"}, std::pair{b.get(), "b"}}) {
+      std::string msg = name + std::to_string(i);
+      ASSERT_EQ(::send(fd, msg.data(), msg.size(), 0), static_cast<ssize_t>(msg.size()));
+    }
+  }
+  for (auto [fd, name] : {std::pair{a.get(), "a"}, std::pair{b.get(), "b"}}) {
+    for (int i = 0; i < burst; ++i) {
+      char buf[2048];
+      ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+      ASSERT_GT(n, 0) << name << ": answer " << i << " missing";
+      EXPECT_EQ(std::string(buf, static_cast<size_t>(n)), name + std::to_string(i) + "!");
+    }
+  }
+  ::shutdown(server.get(), SHUT_RDWR);
+  echo.join();
+}
+
 // A UDP echo that answers with the port the datagram came from, i.e. the flow's socket.
 std::string udp_source_port_answer(int server_fd) {
   char buf[2048];
