@@ -268,20 +268,25 @@ TEST(BuiltinPortDriver, UpstreamErrors) {
   EXPECT_EQ(driver.list().size(), 1u);
 }
 
+// A UDP echo's step: answers one datagram with "<datagram>!"; false once the socket is shut down.
+bool echo_datagram(int server_fd) {
+  char buf[2048];
+  sockaddr_storage from{};
+  socklen_t len = sizeof from;
+  ssize_t n = ::recvfrom(server_fd, buf, sizeof buf, 0, reinterpret_cast<sockaddr*>(&from), &len);
+  if (n <= 0) {
+    return false;
+  }
+  std::string answer = std::string(buf, static_cast<size_t>(n)) + "!";
+  ::sendto(server_fd, answer.data(), answer.size(), 0, reinterpret_cast<sockaddr*>(&from), len);
+  return true;
+}
+
 TEST(BuiltinPortDriver, ForwardsUdpPerClient) {
   int server_port = 0;
   Fd server = bound_socket(SOCK_DGRAM, &server_port);
   std::thread echo([&] {
-    char buf[2048];
-    for (int i = 0; i < 4; ++i) {
-      sockaddr_storage from{};
-      socklen_t len = sizeof from;
-      ssize_t n = ::recvfrom(server.get(), buf, sizeof buf, 0, reinterpret_cast<sockaddr*>(&from), &len);
-      if (n < 0) {
-        return;
-      }
-      std::string answer = std::string(buf, static_cast<size_t>(n)) + "!";
-      ::sendto(server.get(), answer.data(), answer.size(), 0, reinterpret_cast<sockaddr*>(&from), len);
+    for (int i = 0; i < 4 && echo_datagram(server.get()); ++i) {
     }
   });
   Driver driver;
@@ -311,16 +316,7 @@ TEST(BuiltinPortDriver, ForwardsInterleavedUdpBursts) {
   int server_port = 0;
   Fd server = bound_socket(SOCK_DGRAM, &server_port);
   std::thread echo([&] {
-    char buf[2048];
-    while (true) {
-      sockaddr_storage from{};
-      socklen_t len = sizeof from;
-      ssize_t n = ::recvfrom(server.get(), buf, sizeof buf, 0, reinterpret_cast<sockaddr*>(&from), &len);
-      if (n <= 0) {
-        return;  // shut down
-      }
-      std::string answer = std::string(buf, static_cast<size_t>(n)) + "!";
-      ::sendto(server.get(), answer.data(), answer.size(), 0, reinterpret_cast<sockaddr*>(&from), len);
+    while (echo_datagram(server.get())) {
     }
   });
   Driver driver;
