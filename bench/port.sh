@@ -107,17 +107,30 @@ start_baselines() {
   RELAY_PID=$(exe_pids "$pid" "$(readlink -f "$work/bin/splice_relay")")
 }
 
-# http_point WHO PORT COUNTER_FILE: one wrk run, recorded under WHO.
+# http_point WHO PORT COUNTER_FILE [PID...]: one wrk run, recorded under WHO; with PIDs, also
+# their CPU time per 1,000 requests and the share of one core they used.
 http_point() {
-  local out rps=- mean=- p99=- accepts=-
-  if running "$1" || [[ $1 == direct ]]; then
-    out=$(http_run "$2" "$3") && read -r rps mean p99 accepts <<<"$out"
+  local who=$1 port=$2 counter=$3 out rps=- mean=- p99=- accepts=- before after cpu=- busy=-
+  shift 3
+  before=$(cpu_ticks "$@") || before=""
+  if running "$who" || [[ $who == direct ]]; then
+    out=$(http_run "$port" "$counter") && read -r rps mean p99 accepts <<<"$out"
+  fi
+  if (($#)) && after=$(cpu_ticks "$@") && [[ -n $before && $rps != - ]]; then
+    read -r cpu busy < <(awk -v t=$((after - before)) -v hz="$HZ" -v r="$rps" -v d="$DURATION" \
+      'BEGIN { printf "%.1f %.0f\n", t / hz * 1000 / (r * d / 1000), t / hz / d * 100 }')
   fi
   record "http_accepts" "$accepts"
-  record "http_rps|$1" "$rps"
-  record "http_mean|$1" "$mean"
-  record "http_p99|$1" "$p99"
-  echo "  http $1: $rps req/s, mean $mean ms, p99 $p99 ms, $accepts accepts per request"
+  record "http_rps|$who" "$rps"
+  record "http_mean|$who" "$mean"
+  record "http_p99|$who" "$p99"
+  echo -n "  http $who: $rps req/s, mean $mean ms, p99 $p99 ms, $accepts accepts per request"
+  if (($#)); then
+    record "http_cpu|$who" "$cpu"
+    record "http_busy|$who" "$busy"
+    echo -n ", $cpu CPU ms per 1000 requests ($busy% of a core)"
+  fi
+  echo
 }
 
 # iperf_point MODE WHO PORT [PID...]: one iperf3 run recorded under MODE|WHO (Gbit/s; loss for
@@ -153,7 +166,8 @@ measure_builtin_round() {
   echo "==> round $round/$REPEATS: HTTP, new connection per request"
   http_point direct "$PORT_BASE" "$work/direct.count"
   for who in $(order "$round"); do
-    http_point "$who" "${BASE[$who]:-0}" "$work/ready-$who.count"
+    # shellcheck disable=SC2046 # a list of pids
+    http_point "$who" "${BASE[$who]:-0}" "$work/ready-$who.count" $(running "$who" && rk_pids "$who")
   done
   for mode in single p4 reverse udp0 udp1g; do
     echo "==> round $round/$REPEATS: iperf3 ${MODE_ARGS[$mode]}"
@@ -229,16 +243,18 @@ row() {
     function num(x) { return x ~ /^[0-9]/ }
     function show(x) { return num(x) ? sprintf(fmt, x) : "-" }
     function ratio(a, b) { return num(a) && num(b) && b > 0 ? sprintf("%.2f", a / b) : "-" }
-    function check(t, q, what) {  # appends target text; returns 1 met, 0 not met, -1 unknown
+    # check(TARGET, A, B, WHAT): appends the target text; 1 met, 0 not met, -1 unknown. The
+    # exact ratio A / B is judged, as a number (the printed one is rounded, and a string).
+    function check(t, a, b, what) {
       if (t == "") return 1
       split(t, p, " ")
       target = target (target == "" ? "" : ", ") (p[1] == "ge" ? "≥ " : "≤ ") p[2] "x " what
-      if (q == "-") return -1
-      return p[1] == "ge" ? q >= p[2] - 1e-9 : q <= p[2] + 1e-9
+      if (!num(a) || !num(b) || b <= 0) return -1
+      return p[1] == "ge" ? a / b >= p[2] + 0 : a / b <= p[2] + 0
     }
     BEGIN {
       rr = ratio(o, r); lr = lw == "" ? "-" : ratio(o, l)
-      a = check(rt, rr, "Debian"); b = check(lt, lr, lw)
+      a = check(rt, o, r, "Debian"); b = check(lt, o, l, lw)
       met = target == "" ? "-" : (a == 0 || b == 0) ? "**no**" : (a < 0 || b < 0) ? "-" : "yes"
       printf "| %s | %s | %s | %s | %s | %s | %s | %s |\n", label, show(o), show(r), rr,
         lw == "" ? "-" : show(l) " (" lw ")", lr, target == "" ? "-" : target, met
@@ -251,6 +267,8 @@ table() {
   row "HTTP req/s, new connection per request (wrk -c4)" http_rps "%.0f" direct "ge 2.5" ""
   row "HTTP mean latency (ms)" http_mean "%.3f" direct "le 0.4" ""
   row "HTTP p99 latency (ms)" http_p99 "%.3f" direct "le 0.4" ""
+  row "HTTP CPU ms per 1,000 requests (rootlesskit's processes)" http_cpu "%.1f" "" "" ""
+  row "HTTP: share of one core rootlesskit's processes used (%)" http_busy "%.0f" "" "" ""
   row "TCP host→child, 1 stream (Gbit/s)" single "%.2f" splice "ge 1.0" "ge 0.95"
   row "TCP host→child, -P 4 (Gbit/s)" p4 "%.2f" splice "ge 1.0" "ge 0.95"
   row "TCP child→host, -R (Gbit/s)" reverse "%.2f" splice "ge 1.0" "ge 0.95"
@@ -302,7 +320,7 @@ Commands (\`bench/port-inside.sh\` starts \`tiny_http 0.0.0.0 8080\`, \`iperf3 -
 - \`rootlesskit --net=slirp4netns --mtu=65520 --port-driver=builtin -p 127.0.0.1:P:8080/tcp -p 127.0.0.1:P+1:5201/tcp -p 127.0.0.1:P+1:5201/udp -p 127.0.0.1:P+2:9000/tcp bench/port-inside.sh\` (\`--port-driver=slirp4netns\` for the slirp4netns rows)
 - HTTP: \`wrk -t2 -c4 -d${DURATION}s --latency -H 'Connection: close' http://127.0.0.1:P/\`; tiny_http counted $(median http_accepts) accepts per completed request (median over all runs; a run with fewer than one fails, as does one with more than 1% errors). Limit: \`tiny_http\` on the host, no forwarder.
 - TCP and UDP: \`iperf3 --client 127.0.0.1 --port P+1 --time ${DURATION}\` with nothing, \`-P 4\`, \`-R\`, \`-u -b 0 -l 1460\` or \`-u -b 1G -l 1460\`; the rate the receiver counted. Limit for TCP: \`splice_relay\` (bench/splice_relay.c: splice(2) through a pipe, a thread per direction) in front of an iperf3 server on the host; for UDP: the host's iperf3 server, no forwarder. Without any relay on the host: $(median "single|direct") / $(median "p4|direct") / $(median "reverse|direct") Gbit/s (1 stream / -P 4 / -R).
-- CPU: utime+stime from /proc/PID/stat (all threads) of the rootlesskit parent and child (the processes running the rootlesskit binary) over one iperf3 run, per GB received; the limit is splice_relay's own CPU.
+- CPU: utime+stime from /proc/PID/stat (all threads) of the rootlesskit parent and child (the processes running the rootlesskit binary) over one iperf3 run, per GB received (the limit is splice_relay's own CPU); for HTTP the same over one wrk run, per 1,000 requests and as a share of one core.
 - RSS: the sum of VmRSS of the same processes on a fresh instance, idle and while \`conn_hold connect 127.0.0.1 P+2 ${HOLD_CONNECTIONS}\` holds ${HOLD_CONNECTIONS} connections, each proved end-to-end by an echoed byte. VmRSS counts every page a process maps, shared ones included (libc, and for ours the pages the child still shares with the parent it was cloned from); PSS (smaps_rollup) divides each shared page among the processes that map it.
 - Start-up: \`hyperfine -N --ignore-failure --warmup 5 --runs 50 'rootlesskit --net=slirp4netns --port-driver=builtin true'\`, median of the runs that exited 0; failed runs: ours ${STARTUP_FAILED[ours]:-?} of 50, Debian's ${STARTUP_FAILED[ref]:-?} of 50 (1.1.0 races with a command that exits at once: its parent dials the child's port driver socket after the child is gone).
 END
