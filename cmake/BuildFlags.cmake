@@ -37,7 +37,7 @@ add_link_options(-Wl,--as-needed -Wl,-O1)
 # forwarding data path, which rootlesskit_hot_path() puts back at -O3: set-up, the CLI and the
 # API run once or rarely, and as the kernel maps an executable's pages in 64 KiB blocks around
 # each one touched, smaller code is less resident memory in the parent and the child. Together:
-# rootlesskit's code 2.99 -> 1.45 MB, parent+child RSS ~1 MB less (docs/benchmarks.md). LTO
+# rootlesskit's code 2.99 -> 1.50 MB, parent+child RSS ~1 MB less (docs/benchmarks.md). LTO
 # would take a little more off but costs ~15 s on every link of the program.
 set(ROOTLESSKIT_SIZE_OPTIMIZED FALSE)
 if(CMAKE_BUILD_TYPE STREQUAL "Release" AND NOT ROOTLESSKIT_SANITIZE AND NOT ROOTLESSKIT_TSAN)

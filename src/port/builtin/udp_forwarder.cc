@@ -10,7 +10,6 @@
 #include <algorithm>
 #include <array>
 #include <cerrno>
-#include <cstring>
 #include <vector>
 
 #include "common/error.h"
@@ -30,12 +29,13 @@ constexpr int batches_per_wakeup = 4;
 constexpr size_t max_queued = 64;
 
 // A batch of datagram slots over one receive buffer shared by every forwarder (they all run on
-// the loop thread): recvmmsg fills it, sendmmsg sends parts of it on.
+// the loop thread): recvmmsg fills it, sendmmsg sends parts of it on. Not zeroed on
+// construction: prepare() sets what recvmmsg reads, and the kernel fills the rest.
 struct Batch {
-  std::array<mmsghdr, batch> msgs{};
-  std::array<iovec, batch> iovs{};
-  std::array<sockaddr_storage, batch> peers{};
-  std::array<socklen_t, batch> peer_lengths{};
+  std::array<mmsghdr, batch> msgs;
+  std::array<iovec, batch> iovs;
+  std::array<sockaddr_storage, batch> peers;
+  std::array<socklen_t, batch> peer_lengths;
 
   // Ready for recvmmsg; with `want_peers`, each slot records its sender.
   void prepare(bool want_peers) {
@@ -64,9 +64,6 @@ struct Batch {
   }
 
   SocketAddress sender(int i) const { return SocketAddress::from_raw(peers[i], peer_lengths[i]); }
-  bool same_sender(int a, int b) const {
-    return peer_lengths[a] == peer_lengths[b] && std::memcmp(&peers[a], &peers[b], peer_lengths[a]) == 0;
-  }
 };
 
 // Sends `count` datagrams; one the kernel refuses (ECONNREFUSED left by an earlier datagram
@@ -211,10 +208,11 @@ void UdpForwarder::receive_from_clients() {
     const auto now = Clock::now();
     datagrams.readdress(n, nullptr);
     for (int first = 0, end = 0; first < n; first = end) {
-      for (end = first + 1; end < n && datagrams.same_sender(first, end);) {
+      const SocketAddress client = datagrams.sender(first);
+      for (end = first + 1; end < n && datagrams.sender(end) == client;) {
         ++end;
       }
-      flow_for(datagrams.sender(first)).send(datagrams.msgs.data() + first, end - first, now);
+      flow_for(client).send(datagrams.msgs.data() + first, end - first, now);
     }
     if (n < static_cast<int>(batch)) {
       return;
@@ -232,9 +230,7 @@ UdpForwarder::Flow& UdpForwarder::flow_for(const SocketAddress& client) {
   if (it == m_flows.end()) {
     it = m_flows.emplace(key, std::make_unique<Flow>(*this, client)).first;
     if (m_sweep_timer == 0) {
-      auto period =
-          std::clamp(m_settings.idle_timeout / 3, std::chrono::milliseconds(10), std::chrono::milliseconds(10'000));
-      m_sweep_timer = m_loop.after(period, [this] { sweep(); });
+      schedule_sweep();
     }
   }
   m_last_flow = it->second.get();
@@ -265,10 +261,15 @@ void UdpForwarder::sweep() {
     close_flow(key);
   }
   if (!m_flows.empty()) {
-    auto period =
-        std::clamp(m_settings.idle_timeout / 3, std::chrono::milliseconds(10), std::chrono::milliseconds(10'000));
-    m_sweep_timer = m_loop.after(period, [this] { sweep(); });
+    schedule_sweep();
   }
+}
+
+// Idle flows are looked for three times per idle timeout (10 ms to 10 s apart).
+void UdpForwarder::schedule_sweep() {
+  auto period =
+      std::clamp(m_settings.idle_timeout / 3, std::chrono::milliseconds(10), std::chrono::milliseconds(10'000));
+  m_sweep_timer = m_loop.after(period, [this] { sweep(); });
 }
 
 }  // namespace rootlesskit::port::builtin

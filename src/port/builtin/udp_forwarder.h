@@ -41,6 +41,7 @@ class UdpForwarder {
   Flow& flow_for(const SocketAddress& client);
   void close_flow(const std::string& key);
   void sweep();
+  void schedule_sweep();
 
   EventLoop& m_loop;
   Connector& m_connector;
