@@ -36,6 +36,10 @@ struct ParentOptions {
   // fs.pipe-max-size, and what Go's splice uses upstream) moves a bulk transfer in 16 times
   // fewer system calls; a direction holds a pipe only while bytes are in flight.
   int pipe_size = 1 << 20;
+  // Event loops that relay TCP connections, each on a CPU of its own when the kernel so
+  // schedules them: the parent's own loop plus event_loops - 1 threads. 0: one per CPU the
+  // parent may run on (sched_getaffinity), at most 8. UDP stays on the parent's loop.
+  int event_loops = 0;
   std::chrono::milliseconds udp_idle_timeout{90'000};
 };
 }  // namespace builtin

@@ -88,8 +88,9 @@ int install_fds(const FdMapping* fds, size_t count, int* scratch, size_t* failed
 //
 // CONSTRAINT: a worker's body allocates, throws and logs, which is only safe after fork when the
 // process that forks is single-threaded (another thread may hold the malloc lock or a logging
-// mutex at the moment of the fork). So spawn_worker() may be called only before the parent's API
-// thread exists (network drivers configure before step 15 of docs/ARCHITECTURE.md), in the child
+// mutex at the moment of the fork). So spawn_worker() may be called only before the parent starts
+// the builtin port driver's threads (network drivers configure at step 14 of
+// docs/ARCHITECTURE.md, the port driver starts at step 16), in the child
 // (which never starts threads), or in a worker; from anywhere else the body must restrict itself
 // to async-signal-safe calls. The setup steps themselves are always safe.
 //

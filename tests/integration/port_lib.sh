@@ -25,10 +25,10 @@ free_ports() {
   echo "${out[@]}"
 }
 
-# What the builtin driver's parent keeps open on purpose once a load is over, bounded: its pool
-# of unconnected sockets made in the child's namespace (Connector::Options::pool_target per
-# family and type, refilled below 3/4 of it: connector.h), idle splice pipes (max_idle_pipes in
-# tcp_relay.cc, two fds each), and a few more. A fd count that settles above its value before
+# What the builtin driver's parent keeps open on purpose once a load is over, bounded: its pools
+# of unconnected sockets made in the child's namespace (total_socket_pool per family and type,
+# shared out among its event loops, each refilled below 3/4 of its share: parent.cc,
+# connector.h), idle splice pipes (total_idle_pipes in parent.cc, two fds each), and a few more. A fd count that settles above its value before
 # the load plus this slack is a leak. One family and type in use; count it again for each more.
 BUILTIN_SOCKET_POOL=64
 BUILTIN_IDLE_PIPES=16

@@ -16,10 +16,7 @@
 
 namespace rootlesskit::port::builtin {
 
-class Connector;
-class PipePool;
-class TcpForwarder;
-class UdpForwarder;
+class Shard;
 
 class ParentDriver final : public port::ParentDriver {
  public:
@@ -39,12 +36,14 @@ class ParentDriver final : public port::ParentDriver {
 
  private:
   struct Published;
+  using Shards = std::vector<std::unique_ptr<Shard>>;
 
   ParentOptions m_options;
-  EventLoop* m_loop = nullptr;
-  std::unique_ptr<Connector> m_connector;
-  std::unique_ptr<PipePool> m_pipes;
-  std::map<int, std::unique_ptr<Published>> m_ports;
+  // Made by start(); the first runs on the loop given to start() and serves UDP too (shard.h).
+  // Kept after stop(): connections retired on the parent's loop still reach their Connector.
+  Shards m_shards;
+  bool m_stopped = false;
+  std::map<int, std::unique_ptr<Published>> m_ports;  // erased before the shards stop
   int m_next_id = 1;
 };
 
@@ -57,8 +56,14 @@ class ChildDriver final : public port::ChildDriver {
   void stop() override;
 
  private:
+  struct Namespace;
   class Server;
-  std::unique_ptr<Server> m_server;
+
+  void serve(Fd channel);
+
+  EventLoop* m_loop = nullptr;
+  std::unique_ptr<Namespace> m_namespace;
+  std::vector<std::unique_ptr<Server>> m_servers;  // one per channel; closed ones stay until stop()
 };
 
 // The opaque key telling the child half that the parent wants transparent source IPs.

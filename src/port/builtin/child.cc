@@ -1,4 +1,5 @@
-// The builtin driver's child half: answers the parent's requests on the parent/child channel with
+// The builtin driver's child half: answers the parent's requests on the parent/child channel (and
+// on the further channels the parent passes over it, one per event loop of the parent) with
 // sockets made in the namespace being served (the child's own, or the --detach-netns one), dials
 // for the parent when asked, and sets up transparent routing once. Runs in the child on its main
 // thread, between COMMAND's supervision events (no threads: the child's reaper and setns need a
@@ -70,14 +71,19 @@ Fd make_socket(int family, SocketType type) {
 
 }  // namespace
 
+// What the servers of every channel share: the namespace served, and the transparency set-up
+// (done once, whichever channel asks first).
+struct ChildDriver::Namespace {
+  Fd served;  // --detach-netns: the namespace served
+  Fd own;     // ... and the child's own, to return to
+  std::optional<bool> transparency_ready;
+};
+
+// Serves one channel. The parent has one per event loop: the first is the parent/child channel,
+// the others arrive on it (BuiltinChannel) and are served by Servers of their own.
 class ChildDriver::Server : public IoHandler {
  public:
-  Server(EventLoop& loop, Fd channel, const std::string& detached_netns_path)
-      : m_loop(loop), m_channel(std::move(channel)) {
-    if (!detached_netns_path.empty()) {
-      m_served = open_netns(detached_netns_path);
-      m_own = open_netns("/proc/self/ns/net");
-    }
+  Server(ChildDriver& driver, Fd channel) : m_driver(driver), m_loop(*driver.m_loop), m_channel(std::move(channel)) {
     int flags = ::fcntl(m_channel.get(), F_GETFL);
     ::fcntl(m_channel.get(), F_SETFL, flags | O_NONBLOCK);
     m_loop.watch(m_channel.get(), EPOLLIN, this);
@@ -103,7 +109,7 @@ class ChildDriver::Server : public IoHandler {
         return;
       }
       try {
-        handle(packet.body);
+        handle(packet);
       } catch (const Error& e) {
         log::warn("port/builtin: {}", e.what());
       }
@@ -118,19 +124,20 @@ class ChildDriver::Server : public IoHandler {
   }
 
  private:
-  void handle(const std::string& body) {
-    switch (kind_of(body)) {
-      case MessageKind::sockets: send_sockets(decode_sockets(body)); break;
-      case MessageKind::dial: dial(decode_dial(body)); break;
+  void handle(messages::Packet& packet) {
+    switch (kind_of(packet.body)) {
+      case MessageKind::sockets: send_sockets(decode_sockets(packet.body)); break;
+      case MessageKind::dial: dial(decode_dial(packet.body)); break;
       case MessageKind::transparent: set_up_transparency(); break;
-      case MessageKind::unknown: throw Error("unexpected message from the parent: " + body);
+      case MessageKind::channel: take_channel(packet); break;
+      case MessageKind::unknown: throw Error("unexpected message from the parent: " + packet.body);
     }
   }
 
   void send_sockets(SocketsMessage m) {
     std::vector<Fd> sockets;
     try {
-      InServedNetns in(m_served, m_own);
+      InServedNetns in(ns().served, ns().own);
       for (int i = 0; i < m.count && i < static_cast<int>(messages::max_fds_per_packet); ++i) {
         sockets.push_back(make_socket(m.family == 4 ? AF_INET : AF_INET6, m.type));
       }
@@ -149,7 +156,7 @@ class ChildDriver::Server : public IoHandler {
     Fd socket;
     try {
       SocketAddress target = SocketAddress::from_ip(m.ip, m.port);
-      InServedNetns in(m_served, m_own);
+      InServedNetns in(ns().served, ns().own);
       socket = make_socket(target.family(), m.type);
       if (::connect(socket.get(), target.get(), target.length()) != 0 && errno != EINPROGRESS) {
         m.error = std::string("dial ") + (m.type == SocketType::tcp ? "tcp " : "udp ") + target.to_string() +
@@ -165,11 +172,20 @@ class ChildDriver::Server : public IoHandler {
   }
 
   void set_up_transparency() {
-    if (!m_transparency_ready) {
-      InServedNetns in(m_served, m_own);
-      m_transparency_ready = setup_transparent_routing();
+    if (!ns().transparency_ready) {
+      InServedNetns in(ns().served, ns().own);
+      ns().transparency_ready = setup_transparent_routing();
     }
-    reply(encode(TransparentMessage{*m_transparency_ready}), {});
+    reply(encode(TransparentMessage{*ns().transparency_ready}), {});
+  }
+
+  // A channel lost on the way (the child out of fds) closes the parent's end with it: that
+  // event loop's connections then fail, as they do when the child half is gone.
+  void take_channel(messages::Packet& packet) {
+    if (packet.fds.empty()) {
+      throw Error("a channel from the parent was lost on the way: too many open files");
+    }
+    m_driver.serve(std::move(packet.fds.front()));
   }
 
   // The parent reads its end all the time; a full buffer is waited out briefly rather than
@@ -190,11 +206,11 @@ class ChildDriver::Server : public IoHandler {
     }
   }
 
+  Namespace& ns() { return *m_driver.m_namespace; }
+
+  ChildDriver& m_driver;
   EventLoop& m_loop;
   Fd m_channel;
-  Fd m_served;  // --detach-netns: the namespace served
-  Fd m_own;     // ... and the child's own, to return to
-  std::optional<bool> m_transparency_ready;
 };
 
 ChildDriver::ChildDriver() = default;
@@ -203,9 +219,17 @@ ChildDriver::~ChildDriver() = default;
 
 void ChildDriver::start(EventLoop& loop, const std::map<std::string, std::string>&, Fd channel,
                         const std::string& detached_netns_path) {
-  m_server = std::make_unique<Server>(loop, std::move(channel), detached_netns_path);
+  m_loop = &loop;
+  m_namespace = std::make_unique<Namespace>();
+  if (!detached_netns_path.empty()) {
+    m_namespace->served = open_netns(detached_netns_path);
+    m_namespace->own = open_netns("/proc/self/ns/net");
+  }
+  serve(std::move(channel));
 }
 
-void ChildDriver::stop() { m_server.reset(); }
+void ChildDriver::serve(Fd channel) { m_servers.push_back(std::make_unique<Server>(*this, std::move(channel))); }
+
+void ChildDriver::stop() { m_servers.clear(); }
 
 }  // namespace rootlesskit::port::builtin

@@ -232,8 +232,10 @@ void Connector::complete(Ticket ticket, Fd socket, const std::string& error) {
   done(std::move(socket), error);
 }
 
-void Connector::send(const std::string& body) {
-  m_outgoing.push_back(body);
+void Connector::pass_channel(Fd child_end) { send(encode(ChannelMessage{}), std::move(child_end)); }
+
+void Connector::send(std::string body, Fd fd) {
+  m_outgoing.push_back(Outgoing{std::move(body), std::move(fd)});
   flush();
 }
 
@@ -242,7 +244,15 @@ void Connector::flush() {
     return;  // sent once attach() hands the channel over
   }
   try {
-    while (!m_outgoing.empty() && messages::send_packet(m_channel.get(), m_outgoing.front(), {}, MSG_DONTWAIT)) {
+    while (!m_outgoing.empty()) {
+      const Outgoing& next = m_outgoing.front();
+      std::vector<int> fds;
+      if (next.fd) {
+        fds.push_back(next.fd.get());
+      }
+      if (!messages::send_packet(m_channel.get(), next.body, fds, MSG_DONTWAIT)) {
+        break;
+      }
       m_outgoing.pop_front();
     }
   } catch (const Error& e) {
@@ -277,6 +287,7 @@ void Connector::on_channel() {
           break;
         case MessageKind::dial: on_dial(decode_dial(packet.body), std::move(packet.fds), packet.fds_lost); break;
         case MessageKind::transparent: on_transparent(decode_transparent(packet.body)); break;
+        case MessageKind::channel:
         case MessageKind::unknown: log::warn("port/builtin: unexpected message from the child: {}", packet.body);
       }
     } catch (const Error& e) {
@@ -336,7 +347,7 @@ void Connector::on_dial(const DialMessage& m, std::vector<Fd> fds, bool fds_lost
 
 void Connector::on_transparent(const TransparentMessage& m) {
   m_transparency = m.ready ? Transparency::ready : Transparency::unavailable;
-  if (!m.ready) {
+  if (!m.ready && !m_options.transparency_warned->exchange(true)) {
     log::warn("source IP transparent: falling back to non-transparent mode, client source IPs will not be preserved");
   }
   std::vector<Ticket> waiting;

@@ -7,10 +7,12 @@
 // Runs on the parent's event loop.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <deque>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -35,6 +37,9 @@ class Connector {
     // Sockets kept ready per family and type; a refill is asked for below 3/4 of it, so that
     // a burst of connections does not wait for the child (one round trip per batch).
     int pool_target = 64;
+    // Set once the fallback from transparent source IPs has been logged: the Connectors of one
+    // driver share it, so that the warning shows once (as upstream's), not once per loop.
+    std::shared_ptr<std::atomic<bool>> transparency_warned = std::make_shared<std::atomic<bool>>(false);
   };
 
   Connector(EventLoop& loop, Options options);
@@ -55,6 +60,10 @@ class Connector {
   // Fills the pool for a family/type ahead of the first connection.
   void prefill(int family, SocketType type);
 
+  // Hands the child end of another channel pair to the child half, which serves it from then
+  // on (another shard's Connector attaches the parent end).
+  void pass_channel(Fd child_end);
+
   // Unregisters from the loop and fails nothing: pending callbacks are dropped.
   void stop();
 
@@ -64,6 +73,10 @@ class Connector {
     SocketAddress target;
     std::optional<SocketAddress> source;
     Callback done;
+  };
+  struct Outgoing {
+    std::string body;
+    Fd fd;  // rides along as SCM_RIGHTS, if set
   };
   struct Pool {
     std::vector<Fd> sockets;
@@ -79,7 +92,7 @@ class Connector {
   void dial_in_child(Ticket ticket);
   void complete(Ticket ticket, Fd socket, const std::string& error);
 
-  void send(const std::string& body);
+  void send(std::string body, Fd fd = Fd());
   void flush();
   void on_channel();
   void pause_refills();
@@ -92,7 +105,7 @@ class Connector {
   Options m_options;
   Fd m_channel;
   std::unique_ptr<ChannelHandler> m_handler;
-  std::deque<std::string> m_outgoing;
+  std::deque<Outgoing> m_outgoing;
   bool m_channel_closed = false;
 
   Ticket m_next_ticket = 1;

@@ -1,27 +1,56 @@
-// The builtin driver's parent half: the port table (upstream's ids and messages), one forwarder
-// per port, the Connector into the child's namespace. Runs on the parent's event loop.
+// The builtin driver's parent half: the port table (upstream's ids and messages), and per port a
+// TCP forwarder on every shard (one event loop each, shard.h) or one UDP forwarder. The table
+// and the API calls run on the parent's event loop, which is the first shard's.
+#include <sched.h>
+
+#include <algorithm>
 #include <cerrno>
-#include <variant>
 
 #include "common/error.h"
 #include "common/log.h"
+#include "messages/channel.h"
 #include "port/builtin/address.h"
 #include "port/builtin/builtin.h"
 #include "port/builtin/connector.h"
+#include "port/builtin/shard.h"
 #include "port/builtin/tcp_forwarder.h"
-#include "port/builtin/tcp_relay.h"
 #include "port/builtin/udp_forwarder.h"
 #include "port/privileged.h"
 #include "port/spec.h"
 
 namespace rootlesskit::port::builtin {
 
+// A published port. Each forwarder is made and destroyed on its own shard's thread; the TCP
+// listener closes after all of them are gone.
 struct ParentDriver::Published {
+  Published(Spec s, Shards& all) : spec(std::move(s)), shards(all) {}
+  ~Published() {
+    for (size_t i = 0; i < tcp.size(); ++i) {
+      shards[i]->on_loop([&] { tcp[i].reset(); });
+    }
+  }
+  Published(const Published&) = delete;
+  Published& operator=(const Published&) = delete;
+
   Spec spec;
-  std::variant<std::unique_ptr<TcpForwarder>, std::unique_ptr<UdpForwarder>> forwarder;
+  Shards& shards;
+  Fd listener;                                     // TCP
+  std::vector<std::unique_ptr<TcpForwarder>> tcp;  // TCP: one per shard, in shard order
+  std::unique_ptr<UdpForwarder> udp;               // UDP: on the first shard
 };
 
 namespace {
+
+constexpr int total_socket_pool = 64;
+constexpr int total_idle_pipes = 16;
+
+// The CPUs this process may run on, as many loops as are worth running.
+int default_event_loops() {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  int cpus = ::sched_getaffinity(0, sizeof set, &set) == 0 ? CPU_COUNT(&set) : 1;
+  return std::clamp(cpus, 1, 8);
+}
 
 Fd listen_or_throw(const Spec& spec) {
   ListenResult listened = listen_port(spec.proto, spec.parent_ip, spec.parent_port);
@@ -32,6 +61,18 @@ Fd listen_or_throw(const Spec& spec) {
     throw Error(explain_privileged_port(spec.parent_port, listened.error_text));
   }
   throw Error(listened.error_text);
+}
+
+// What the driver keeps ready (unconnected sockets per family and type, idle splice pipes) is
+// shared out among the shards, so that more CPUs do not mean more idle fds (at most 8 loops:
+// 64 sockets and 16 pipes in all, as with one).
+Shard::Options shard_options(const ParentOptions& o, int loops) {
+  Shard::Options s;
+  s.connector.connect_from_parent = o.connect_from_parent;
+  s.connector.pool_target = std::max(8, total_socket_pool / loops);
+  s.pipe_size = o.pipe_size;
+  s.max_idle_pipes = static_cast<size_t>(std::max(2, total_idle_pipes / loops));
+  return s;
 }
 
 }  // namespace
@@ -52,22 +93,37 @@ std::map<std::string, std::string> ParentDriver::opaque_for_child() const {
 }
 
 void ParentDriver::start(EventLoop& loop, const ChildContext&) {
-  m_loop = &loop;
-  m_connector = std::make_unique<Connector>(loop, Connector::Options{m_options.connect_from_parent, 64});
-  m_pipes = std::make_unique<PipePool>(m_options.pipe_size);
+  int loops = m_options.event_loops > 0 ? m_options.event_loops : default_event_loops();
+  Shard::Options options = shard_options(m_options, loops);
+  m_shards.push_back(std::make_unique<Shard>(loop, options));
+  while (static_cast<int>(m_shards.size()) < loops) {
+    m_shards.push_back(std::make_unique<Shard>(options));
+  }
 }
 
-void ParentDriver::attach_child(Fd channel) { m_connector->attach(std::move(channel)); }
+// The parent/child channel serves the first shard; every other shard gets a channel pair of its
+// own, whose child end travels over the first.
+void ParentDriver::attach_child(Fd channel) {
+  Connector& first = m_shards.front()->connector();
+  first.attach(std::move(channel));
+  for (size_t i = 1; i < m_shards.size(); ++i) {
+    messages::ChannelPair pair = messages::make_channel_pair();
+    first.pass_channel(std::move(pair.child));
+    Shard& shard = *m_shards[i];
+    shard.on_loop([&] { shard.connector().attach(std::move(pair.parent)); });
+  }
+}
 
 void ParentDriver::stop() {
+  m_stopped = true;
   m_ports.clear();  // listeners, flows and connections close here
-  if (m_connector) {
-    m_connector->stop();
+  for (auto& shard : m_shards) {
+    shard->stop();
   }
 }
 
 Status ParentDriver::add_port(const Spec& spec) {
-  if (m_loop == nullptr) {
+  if (m_shards.empty() || m_stopped) {
     throw Error("the builtin port driver is not running");
   }
   validate_spec(spec, list_ports());
@@ -78,18 +134,22 @@ Status ParentDriver::add_port(const Spec& spec) {
   SocketAddress target = SocketAddress::from_ip(child_target_ip(spec.child_ip, spec.parent_ip), spec.child_port);
   Fd listener = listen_or_throw(spec);
   std::string label = spec.proto + " " + join_host_port(spec.parent_ip, spec.parent_port);
-  auto published = std::make_unique<Published>();
-  published->spec = spec;
+  auto published = std::make_unique<Published>(spec, m_shards);
   if (proto == "tcp") {
-    TcpForwarder::Settings settings{target, m_options.source_ip_transparent, label};
-    published->forwarder =
-        std::make_unique<TcpForwarder>(*m_loop, *m_connector, *m_pipes, std::move(listener), std::move(settings));
-    m_connector->prefill(target.family(), SocketType::tcp);
+    published->listener = std::move(listener);
+    for (auto& shard : m_shards) {
+      shard->on_loop([&] {
+        TcpForwarder::Settings settings{target, m_options.source_ip_transparent, label};
+        published->tcp.push_back(std::make_unique<TcpForwarder>(*shard, published->listener.get(), settings));
+        shard->connector().prefill(target.family(), SocketType::tcp);
+      });
+    }
   } else {
+    Shard& first = *m_shards.front();
     UdpForwarder::Settings settings{target, m_options.udp_idle_timeout, label};
-    published->forwarder =
-        std::make_unique<UdpForwarder>(*m_loop, *m_connector, std::move(listener), std::move(settings));
-    m_connector->prefill(target.family(), SocketType::udp);
+    published->udp =
+        std::make_unique<UdpForwarder>(first.loop(), first.connector(), std::move(listener), std::move(settings));
+    first.connector().prefill(target.family(), SocketType::udp);
   }
   int id = m_next_id++;
   m_ports.emplace(id, std::move(published));

@@ -63,6 +63,8 @@ std::string encode(const TransparentMessage& m) {
   return messages::json_text(json{{"Name", "BuiltinTransparent"}, {"Ready", m.ready}});
 }
 
+std::string encode(const ChannelMessage&) { return messages::json_text(json{{"Name", "BuiltinChannel"}}); }
+
 MessageKind kind_of(std::string_view body) {
   auto j = messages::json_parse<json>(body);
   std::string name = messages::json_name(j);
@@ -74,6 +76,9 @@ MessageKind kind_of(std::string_view body) {
   }
   if (name == "BuiltinTransparent") {
     return MessageKind::transparent;
+  }
+  if (name == "BuiltinChannel") {
+    return MessageKind::channel;
   }
   return MessageKind::unknown;
 }

@@ -11,6 +11,8 @@
 //   P->C {"Name":"BuiltinTransparent"}
 //   C->P {"Name":"BuiltinTransparent","Ready":true|false}: policy routing for IP_TRANSPARENT set
 //        up in the child's network namespace (once)
+//   P->C {"Name":"BuiltinChannel"} + the child end of a new channel pair: serve this channel
+//        too (the parent runs one event loop per CPU, each with a channel of its own)
 #pragma once
 
 #include <optional>
@@ -40,12 +42,15 @@ struct TransparentMessage {
   bool ready = false;  // replies only
 };
 
+struct ChannelMessage {};
+
 std::string encode(const SocketsMessage& m);
 std::string encode(const DialMessage& m);
 std::string encode(const TransparentMessage& m);
+std::string encode(const ChannelMessage& m);
 
 // Which message a packet holds; the decoders throw Error on a malformed body.
-enum class MessageKind { sockets, dial, transparent, unknown };
+enum class MessageKind { sockets, dial, transparent, channel, unknown };
 MessageKind kind_of(std::string_view body);
 SocketsMessage decode_sockets(std::string_view body);
 DialMessage decode_dial(std::string_view body);

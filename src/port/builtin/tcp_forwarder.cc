@@ -102,21 +102,21 @@ class TcpForwarder::Connection {
   std::unique_ptr<TcpRelay> m_relay;
 };
 
-TcpForwarder::TcpForwarder(EventLoop& loop, Connector& connector, PipePool& pipes, Fd listener, Settings settings)
-    : m_loop(loop),
-      m_connector(connector),
-      m_pipes(pipes),
-      m_listener(std::move(listener)),
+TcpForwarder::TcpForwarder(Shard& shard, int listener, Settings settings)
+    : m_loop(shard.loop()),
+      m_connector(shard.connector()),
+      m_pipes(shard.pipes()),
+      m_listener(listener),
       m_settings(std::move(settings)),
       m_acceptor(std::make_unique<Acceptor>(*this)) {
-  set_no_delay(m_listener.get());
-  m_loop.watch(m_listener.get(), EPOLLIN, m_acceptor.get());
+  set_no_delay(m_listener);
+  watch_listener();
 }
 
 TcpForwarder::~TcpForwarder() {
   m_loop.cancel(m_resume_timer);
   if (m_resume_timer == 0) {
-    m_loop.unwatch(m_listener.get(), m_acceptor.get());
+    m_loop.unwatch(m_listener, m_acceptor.get());
   }
   m_loop.retire(std::move(m_acceptor));
   while (!m_connections.empty()) {
@@ -131,8 +131,7 @@ void TcpForwarder::accept_one() {
   sockaddr_storage peer{};
   socklen_t len = sizeof peer;
   int fd;
-  while ((fd = ::accept4(m_listener.get(), reinterpret_cast<sockaddr*>(&peer), &len, SOCK_NONBLOCK | SOCK_CLOEXEC)) <
-             0 &&
+  while ((fd = ::accept4(m_listener, reinterpret_cast<sockaddr*>(&peer), &len, SOCK_NONBLOCK | SOCK_CLOEXEC)) < 0 &&
          errno == EINTR) {
   }
   if (fd < 0) {
@@ -148,11 +147,16 @@ void TcpForwarder::accept_one() {
   m_connections.back()->start(std::prev(m_connections.end()));
 }
 
+// Every shard's loop waits on the listener: EPOLLEXCLUSIVE wakes one that is idle in
+// epoll_wait for a new client, not all of them (a busy loop still finds it ready and may take
+// it; the others' accept4 then says EAGAIN).
+void TcpForwarder::watch_listener() { m_loop.watch(m_listener, EPOLLIN | EPOLLEXCLUSIVE, m_acceptor.get()); }
+
 void TcpForwarder::pause_accepting() {
-  m_loop.unwatch(m_listener.get(), m_acceptor.get());
+  m_loop.unwatch(m_listener, m_acceptor.get());
   m_resume_timer = m_loop.after(std::chrono::milliseconds(100), [this] {
     m_resume_timer = 0;
-    m_loop.watch(m_listener.get(), EPOLLIN, m_acceptor.get());
+    watch_listener();
   });
 }
 

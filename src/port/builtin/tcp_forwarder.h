@@ -1,6 +1,7 @@
-// One published TCP port of the builtin driver: the listener in the host's namespace, and per
-// accepted client a socket in the child's namespace (Connector) and a splice relay. Removing
-// the port closes the listener and every live connection. Runs on the parent's event loop.
+// One published TCP port of the builtin driver on one shard: accepts from the port's listener in
+// the host's namespace (shared by every shard), and per accepted client takes a socket in the
+// child's namespace (Connector) and starts a splice relay. Destroying it stops accepting and
+// closes every live connection it accepted. Runs on its shard's loop thread.
 #pragma once
 
 #include <list>
@@ -10,6 +11,7 @@
 #include "common/fd.h"
 #include "port/builtin/address.h"
 #include "port/builtin/connector.h"
+#include "port/builtin/shard.h"
 #include "port/builtin/tcp_relay.h"
 
 namespace rootlesskit::port::builtin {
@@ -22,9 +24,9 @@ class TcpForwarder {
     std::string label;  // for debug lines, e.g. "tcp 0.0.0.0:8080"
   };
 
-  // Takes a listening socket (address.h listen_port) and starts accepting.
-  TcpForwarder(EventLoop& loop, Connector& connector, PipePool& pipes, Fd listener, Settings settings);
-  ~TcpForwarder();  // closes the listener and every connection
+  // Starts accepting from `listener` (address.h listen_port; not owned, open until this is gone).
+  TcpForwarder(Shard& shard, int listener, Settings settings);
+  ~TcpForwarder();  // stops accepting; closes every connection
   TcpForwarder(const TcpForwarder&) = delete;
   TcpForwarder& operator=(const TcpForwarder&) = delete;
 
@@ -36,13 +38,14 @@ class TcpForwarder {
   using ConnectionList = std::list<std::unique_ptr<Connection>>;
 
   void accept_one();
+  void watch_listener();
   void pause_accepting();
   void close(ConnectionList::iterator it);
 
   EventLoop& m_loop;
   Connector& m_connector;
   PipePool& m_pipes;
-  Fd m_listener;
+  int m_listener;
   Settings m_settings;
   std::unique_ptr<Acceptor> m_acceptor;
   ConnectionList m_connections;

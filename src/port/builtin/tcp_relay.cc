@@ -16,9 +16,6 @@
 namespace rootlesskit::port::builtin {
 namespace {
 
-// Idle pipes kept for reuse. Their buffers count against the user's pipe quota
-// (fs.pipe-user-pages-soft, 64 MiB by default; past it new pipes get one page), so keep few.
-constexpr size_t max_idle_pipes = 16;
 // Per splice call; the kernel moves at most what the pipe holds.
 constexpr size_t splice_chunk = 1 << 20;
 // splice calls per direction and wake-up, so that one fast connection cannot starve the rest.
@@ -57,7 +54,7 @@ PipePool::Pipe PipePool::take() {
 }
 
 void PipePool::give(Pipe pipe) {
-  if (m_idle.size() < max_idle_pipes) {
+  if (m_idle.size() < m_max_idle) {
     m_idle.push_back(std::move(pipe));
   }
 }
@@ -67,9 +64,10 @@ struct TcpRelay::Direction {
   Side* to;
   std::optional<PipePool::Pipe> pipe;
   size_t in_pipe = 0;
-  bool eof = false;      // `from` reached EOF
-  bool done = false;     // the EOF was passed on
-  bool starved = false;  // no pipe could be made (out of fds): retried on a timer
+  bool eof = false;           // `from` reached EOF
+  bool done = false;          // the EOF was passed on
+  bool without_pipe = false;  // no pipe could be made (out of fds): copying through a buffer
+  bool starved = false;       // ... and `to` was full: retried on a timer
   // The last splice from `from` moved less than the pipe holds, so it took all there was: the
   // next one would only fail with EAGAIN. Reading waits for epoll's next EPOLLIN instead (level
   // triggered: data that came meanwhile is reported), saving a system call per wake-up.
@@ -184,6 +182,9 @@ void TcpRelay::pump(Direction& d) {
       return;
     }
     if (!take_pipe(d)) {
+      if (copy_without_pipe(d)) {
+        continue;
+      }
       return;
     }
     ssize_t n = ::splice(d.from->fd.get(), nullptr, d.pipe->write.get(), nullptr, splice_chunk,
@@ -204,22 +205,59 @@ void TcpRelay::pump(Direction& d) {
   }
 }
 
-// Out of fds (RLIMIT_NOFILE) no pipe can be made: the direction stops reading (epoll would
-// report the socket readable again at once) and retries shortly, when connections may have
-// closed. The bytes wait in the socket buffers; TCP flow control slows the sender meanwhile.
 bool TcpRelay::take_pipe(Direction& d) {
   try {
     d.pipe = m_pipes.take();
+    d.without_pipe = false;
     return true;
   } catch (const Error& e) {
-    if (!d.starved) {
-      log::debug("port/builtin: relay: {}; retrying in {} ms", e.what(), starved_retry.count());
+    if (!d.without_pipe && log::debug_enabled()) {
+      log::debug("port/builtin: {}: relaying without a pipe: {}", m_describe(), e.what());
     }
-    d.starved = true;
-    if (m_retry_timer == 0) {
-      m_retry_timer = m_loop.after(starved_retry, [this] { retry_starved(); });
+    d.without_pipe = true;
+    return false;
+  }
+}
+
+// Out of fds (RLIMIT_NOFILE) no pipe can be made. The bytes then go through a buffer on the
+// stack: peek at what `from` holds, send what `to` takes, consume that much. EOFs and resets
+// show as with splice, so a relay without a pipe still finishes and frees its fds for the
+// others (were every relay to wait for a pipe, none would get one). False when the direction
+// must wait: nothing to read (epoll reports more), a reset, or `to` is full (then it stops
+// reading and retries shortly; the bytes wait in the socket buffers meanwhile).
+bool TcpRelay::copy_without_pipe(Direction& d) {
+  char buffer[16 * 1024];
+  ssize_t n = ::recv(d.from->fd.get(), buffer, sizeof buffer, MSG_PEEK | MSG_DONTWAIT);
+  if (n == 0) {
+    d.eof = true;
+    return true;
+  }
+  if (n < 0) {
+    if (errno == EINTR) {
+      return true;
+    }
+    if (errno != EAGAIN) {
+      reset_both(errno);
     }
     return false;
+  }
+  ssize_t sent = ::send(d.to->fd.get(), buffer, static_cast<size_t>(n), MSG_DONTWAIT | MSG_NOSIGNAL);
+  if (sent < 0 && errno != EAGAIN && errno != EINTR) {
+    reset_both(errno);
+    return false;
+  }
+  if (sent <= 0) {
+    starve(d);
+    return false;
+  }
+  (void)!::recv(d.from->fd.get(), buffer, static_cast<size_t>(sent), MSG_DONTWAIT);  // peeked: it is there
+  return true;
+}
+
+void TcpRelay::starve(Direction& d) {
+  d.starved = true;
+  if (m_retry_timer == 0) {
+    m_retry_timer = m_loop.after(starved_retry, [this] { retry_starved(); });
   }
 }
 

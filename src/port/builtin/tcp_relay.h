@@ -24,8 +24,10 @@ class PipePool {
     Fd write;
     size_t capacity;  // bytes it holds (F_GETPIPE_SZ): a splice into it that moved less drained its source
   };
-  // `pipe_size`: F_SETPIPE_SZ for new pipes (0: the kernel's default).
-  explicit PipePool(int pipe_size = 0) : m_pipe_size(pipe_size) {}
+  // `pipe_size`: F_SETPIPE_SZ for new pipes (0: the kernel's default). `max_idle`: how many
+  // empty pipes are kept for reuse. Their buffers count against the user's pipe quota
+  // (fs.pipe-user-pages-soft, 64 MiB by default; past it new pipes get one page), so keep few.
+  explicit PipePool(int pipe_size = 0, size_t max_idle = 16) : m_pipe_size(pipe_size), m_max_idle(max_idle) {}
   // Throws Error (e.g. EMFILE: the relay then waits and retries).
   Pipe take();
   // An empty pipe back for reuse.
@@ -34,6 +36,7 @@ class PipePool {
 
  private:
   int m_pipe_size;
+  size_t m_max_idle;
   std::vector<Pipe> m_idle;
 };
 
@@ -63,6 +66,8 @@ class TcpRelay {
   Direction& direction_to(const Side& side);
   void pump(Direction& d);
   bool take_pipe(Direction& d);
+  bool copy_without_pipe(Direction& d);
+  void starve(Direction& d);
   void retry_starved();
   void update_interest();
   void unwatch_both();

@@ -31,6 +31,8 @@ TEST(BuiltinProtocol, MessagesRoundTrip) {
   EXPECT_EQ(d.port, 80);
   EXPECT_TRUE(decode_transparent(encode(TransparentMessage{true})).ready);
   EXPECT_EQ(kind_of(R"({"Name":"BuiltinDial"})"), MessageKind::dial);
+  EXPECT_EQ(encode(ChannelMessage{}), R"({"Name":"BuiltinChannel"})");
+  EXPECT_EQ(kind_of(encode(ChannelMessage{})), MessageKind::channel);
 }
 
 // messages_fuzz: `{"Name":4294967296}` made json::value throw nlohmann's type_error, which no
