@@ -38,10 +38,16 @@ class ParentDriver final : public port::ParentDriver {
   struct Published;
   using Shards = std::vector<std::unique_ptr<Shard>>;
 
+  void add_shards();
+  void connect_to_child(Shard& shard);
+
   ParentOptions m_options;
-  // Made by start(); the first runs on the loop given to start() and serves UDP too (shard.h).
-  // Kept after stop(): connections retired on the parent's loop still reach their Connector.
+  // The first, made by start(), runs on the loop given to start() and serves UDP too; the
+  // others come with the first TCP port (shard.h). Kept after stop(): connections retired on
+  // the parent's loop still reach their Connector.
   Shards m_shards;
+  int m_event_loops = 1;
+  bool m_child_attached = false;
   bool m_stopped = false;
   std::map<int, std::unique_ptr<Published>> m_ports;  // erased before the shards stop
   int m_next_id = 1;

@@ -93,24 +93,34 @@ std::map<std::string, std::string> ParentDriver::opaque_for_child() const {
 }
 
 void ParentDriver::start(EventLoop& loop, const ChildContext&) {
-  int loops = m_options.event_loops > 0 ? m_options.event_loops : default_event_loops();
-  Shard::Options options = shard_options(m_options, loops);
-  m_shards.push_back(std::make_unique<Shard>(loop, options));
-  while (static_cast<int>(m_shards.size()) < loops) {
-    m_shards.push_back(std::make_unique<Shard>(options));
-  }
+  m_event_loops = m_options.event_loops > 0 ? m_options.event_loops : default_event_loops();
+  m_shards.push_back(std::make_unique<Shard>(loop, shard_options(m_options, m_event_loops)));
 }
 
 // The parent/child channel serves the first shard; every other shard gets a channel pair of its
 // own, whose child end travels over the first.
 void ParentDriver::attach_child(Fd channel) {
-  Connector& first = m_shards.front()->connector();
-  first.attach(std::move(channel));
+  m_shards.front()->connector().attach(std::move(channel));
+  m_child_attached = true;
   for (size_t i = 1; i < m_shards.size(); ++i) {
-    messages::ChannelPair pair = messages::make_channel_pair();
-    first.pass_channel(std::move(pair.child));
-    Shard& shard = *m_shards[i];
-    shard.on_loop([&] { shard.connector().attach(std::move(pair.parent)); });
+    connect_to_child(*m_shards[i]);
+  }
+}
+
+void ParentDriver::connect_to_child(Shard& shard) {
+  messages::ChannelPair pair = messages::make_channel_pair();
+  m_shards.front()->connector().pass_channel(std::move(pair.child));
+  shard.on_loop([&] { shard.connector().attach(std::move(pair.parent)); });
+}
+
+// The other shards start with the first TCP port: a rootlesskit without one (`rootlesskit true`,
+// UDP only) starts no thread.
+void ParentDriver::add_shards() {
+  while (static_cast<int>(m_shards.size()) < m_event_loops) {
+    m_shards.push_back(std::make_unique<Shard>(shard_options(m_options, m_event_loops)));
+    if (m_child_attached) {
+      connect_to_child(*m_shards.back());
+    }
   }
 }
 
@@ -136,6 +146,7 @@ Status ParentDriver::add_port(const Spec& spec) {
   std::string label = spec.proto + " " + join_host_port(spec.parent_ip, spec.parent_port);
   auto published = std::make_unique<Published>(spec, m_shards);
   if (proto == "tcp") {
+    add_shards();
     published->listener = std::move(listener);
     for (auto& shard : m_shards) {
       shard->on_loop([&] {
