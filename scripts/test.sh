@@ -120,7 +120,7 @@ fi
 # ThreadSanitizer for the unit tests that drive an event loop from other threads (the loop
 # itself, the API server and client, the port drivers, spawning, the VPNKit conversation): an
 # embedding program may call the library from threads of its own.
-tsan_suites='^(EventLoop|ApiServer|ApiClient|BuiltinPortDriver|SocatDriver|Spawn|Vpnkit[A-Za-z]*)[.]'
+tsan_suites='^(Log|EventLoop|ApiServer|ApiClient|BuiltinPortDriver|SocatDriver|Spawn|Vpnkit[A-Za-z]*)[.]'
 stage "build (TSan unit tests)"
 if build "$BUILD_ROOT/tsan" unit_tests -- -DCMAKE_BUILD_TYPE=Debug -DROOTLESSKIT_TSAN=ON -DROOTLESSKIT_WERROR=ON; then
   stage "concurrency unit tests under TSan"

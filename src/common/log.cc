@@ -19,7 +19,6 @@ struct State {
   bool debug = false;
   bool tty = false;
   std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
-  std::shared_ptr<spdlog::logger> logger;
 };
 
 State& state() {
@@ -27,18 +26,21 @@ State& state() {
   return s;
 }
 
+// The synchronized (_mt) sink: the parent logs from each of its event loops' threads (the
+// builtin port driver runs one per CPU) and an embedding program may call the library from
+// several, and the sink's mutex keeps their lines whole. Made once, by the first line of any
+// thread: a function-local static, so two first lines at once (two loops both out of fds)
+// cannot each make one and free the other's while it writes. Each line is flushed as it is
+// written (a process may exec or _exit right after). No async logger: its thread would not
+// exist in the processes we fork.
 spdlog::logger& logger() {
-  auto& s = state();
-  if (!s.logger) {
-    // The synchronized (_mt) sink: our processes log from one thread (each runs one event
-    // loop), but an embedding program may call the library from several, and the sink's mutex
-    // keeps their lines whole. Each line is flushed as it is written (a process may exec or
-    // _exit right after). No async logger: its thread would not exist in the processes we fork.
-    s.logger = std::make_shared<spdlog::logger>("rootlesskit", std::make_shared<spdlog::sinks::stderr_sink_mt>());
-    s.logger->set_pattern("%v");
-    s.logger->set_level(spdlog::level::trace);
-  }
-  return *s.logger;
+  static spdlog::logger instance = [] {
+    spdlog::logger made("rootlesskit", std::make_shared<spdlog::sinks::stderr_sink_mt>());
+    made.set_pattern("%v");
+    made.set_level(spdlog::level::trace);
+    return made;
+  }();
+  return instance;
 }
 
 // logrus quotes a value unless every byte is in [A-Za-z0-9-._/@^+].
