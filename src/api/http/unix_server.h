@@ -42,8 +42,6 @@ class UnixServer {
   // Idempotent.
   void stop();
 
-  size_t connection_count() const { return m_connections.size(); }
-
  private:
   class Acceptor;
   class Connection;

@@ -30,8 +30,6 @@ class TcpForwarder {
   TcpForwarder(const TcpForwarder&) = delete;
   TcpForwarder& operator=(const TcpForwarder&) = delete;
 
-  size_t connection_count() const { return m_connections.size(); }
-
  private:
   class Acceptor;
   class Connection;
