@@ -11,6 +11,9 @@
                                                    echoed a byte; READY written then, all closed
                                                    when READY.stop appears; fails as soon as the
                                                    other side closes one
+    port_client.py burst HOST PORT COUNT           COUNT echo connections started at once (faster
+                                                   than one event loop accepts them), each echoing
+                                                   a byte: prints "echoed COUNT"
     port_client.py upload HOST PORT READY          streams zeros to an echo listener forever,
                                                    reading the echo back; READY after 1 MiB
     port_client.py download HOST PORT READY        reads from a zero listener forever, slowly
@@ -113,6 +116,27 @@ def hold(host, port, count, ready):
     return f"held {count}"
 
 
+def burst(host, port, count):
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    conns = []
+    try:
+        for _ in range(int(count)):  # connects started without waiting: they arrive together
+            s = socket.socket(family, socket.SOCK_STREAM)
+            conns.append(s)
+            s.setblocking(False)
+            s.connect_ex((host, int(port)))
+        for s in conns:
+            s.settimeout(TIMEOUT)
+            s.sendall(b"x")  # waits for the connect to finish
+        for s in conns:
+            if s.recv(1) != b"x":
+                raise ValueError("no echo on a connection of the burst")
+    finally:
+        for s in conns:
+            s.close()
+    return f"echoed {count}"
+
+
 def upload(host, port, ready):
     s = connect(host, port)
     s.setblocking(False)
@@ -143,7 +167,7 @@ def download(host, port, ready):
 def main():
     command, args = sys.argv[1], sys.argv[2:]
     actions = {"tcp": request, "udp": udp, "probe": probe, "many": many, "latency": latency, "hold": hold,
-               "upload": upload, "download": download}
+               "burst": burst, "upload": upload, "download": download}
     try:
         print(actions[command](*args))
     except OSError as e:

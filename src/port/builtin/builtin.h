@@ -40,6 +40,7 @@ class ParentDriver final : public port::ParentDriver {
 
   void add_shards();
   void connect_to_child(Shard& shard);
+  void accept_on_every_shard(Published& port);
 
   ParentOptions m_options;
   // The first, made by start(), runs on the loop given to start() and serves UDP too; the

@@ -35,6 +35,7 @@ struct ParentDriver::Published {
   Spec spec;
   Shards& shards;
   Fd listener;                                     // TCP
+  TcpForwarder::Settings tcp_settings;             // TCP
   std::vector<std::unique_ptr<TcpForwarder>> tcp;  // TCP: one per shard, in shard order
   std::unique_ptr<UdpForwarder> udp;               // UDP: on the first shard
 };
@@ -114,13 +115,45 @@ void ParentDriver::connect_to_child(Shard& shard) {
 }
 
 // The other shards start with the first TCP port: a rootlesskit without one (`rootlesskit true`,
-// UDP only) starts no thread.
+// UDP only) starts no thread. A shard is kept only once it is complete: one that cannot be made
+// now (the parent out of fds or threads) would take its share of the connections and leave them
+// waiting for a child it cannot reach. The ports are then served by the loops there are, and the
+// next TCP port tries again (the ports published so far are accepted on by the new loops too).
 void ParentDriver::add_shards() {
+  size_t before = m_shards.size();
   while (static_cast<int>(m_shards.size()) < m_event_loops) {
-    m_shards.push_back(std::make_unique<Shard>(shard_options(m_options, m_event_loops)));
-    if (m_child_attached) {
-      connect_to_child(*m_shards.back());
+    try {
+      auto shard = std::make_unique<Shard>(shard_options(m_options, m_event_loops));
+      if (m_child_attached) {
+        connect_to_child(*shard);
+      }
+      m_shards.push_back(std::move(shard));
+    } catch (const Error& e) {
+      log::warn(
+          "port/builtin: another event loop for TCP could not start ({}): relaying on {} of {} (tried again "
+          "when a TCP port is added)",
+          e.what(), m_shards.size(), m_event_loops);
+      break;
     }
+  }
+  if (m_shards.size() > before) {
+    for (auto& [id, port] : m_ports) {
+      if (port->listener) {
+        accept_on_every_shard(*port);
+      }
+    }
+  }
+}
+
+// A TCP port is accepted on by every shard. Ports published while fewer shards ran (one could
+// not start: add_shards) get forwarders on the ones that came since.
+void ParentDriver::accept_on_every_shard(Published& port) {
+  while (port.tcp.size() < m_shards.size()) {
+    Shard& shard = *m_shards[port.tcp.size()];
+    shard.on_loop([&] {
+      port.tcp.push_back(std::make_unique<TcpForwarder>(shard, port.listener.get(), port.tcp_settings));
+      shard.connector().prefill(port.tcp_settings.target.family(), SocketType::tcp);
+    });
   }
 }
 
@@ -148,13 +181,8 @@ Status ParentDriver::add_port(const Spec& spec) {
   if (proto == "tcp") {
     add_shards();
     published->listener = std::move(listener);
-    for (auto& shard : m_shards) {
-      shard->on_loop([&] {
-        TcpForwarder::Settings settings{target, m_options.source_ip_transparent, label};
-        published->tcp.push_back(std::make_unique<TcpForwarder>(*shard, published->listener.get(), settings));
-        shard->connector().prefill(target.family(), SocketType::tcp);
-      });
-    }
+    published->tcp_settings = TcpForwarder::Settings{target, m_options.source_ip_transparent, label};
+    accept_on_every_shard(*published);
   } else {
     Shard& first = *m_shards.front();
     UdpForwarder::Settings settings{target, m_options.udp_idle_timeout, label};

@@ -5,9 +5,11 @@
 #include "port/builtin/builtin.h"
 
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -279,6 +281,57 @@ TEST(BuiltinPortDriver, ConcurrentClientsOnSeveralLoops) {
     c.join();
   }
   EXPECT_EQ(answered.load(), 200);
+}
+
+// Leaves this process `free` fd numbers below its soft RLIMIT_NOFILE while it lives (a new fd
+// takes the lowest free number; the limit bounds the number).
+class FewFreeFds {
+ public:
+  explicit FewFreeFds(int free) {
+    ::getrlimit(RLIMIT_NOFILE, &m_saved);
+    rlimit lowered = m_saved;
+    lowered.rlim_cur = 0;
+    for (int left = free; left > 0 || ::fcntl(static_cast<int>(lowered.rlim_cur), F_GETFD) != -1; ++lowered.rlim_cur) {
+      if (::fcntl(static_cast<int>(lowered.rlim_cur), F_GETFD) == -1) {
+        --left;
+      }
+    }
+    ::setrlimit(RLIMIT_NOFILE, &lowered);
+  }
+  ~FewFreeFds() { ::setrlimit(RLIMIT_NOFILE, &m_saved); }
+  FewFreeFds(const FewFreeFds&) = delete;
+  FewFreeFds& operator=(const FewFreeFds&) = delete;
+
+ private:
+  rlimit m_saved{};
+};
+
+// A parent out of fds when the first TCP port starts the other loops keeps none it could not
+// connect to the child (one used to take the connections that came while the first loop was
+// busy and leave them waiting for good); the next TCP port starts it, and the first port is
+// then accepted on by it too: answered while the parent's own loop is busy.
+TEST(BuiltinPortDriver, ALoopThatCouldNotStartComesWithTheNextTcpPort) {
+  EchoServer server;
+  Driver driver(with_event_loops(2));
+  int first = free_port(SOCK_STREAM);
+  {
+    // The listener, the second loop's epoll and eventfd fit; its channel pair does not.
+    FewFreeFds few(4);
+    driver.add(Spec{"tcp", "127.0.0.1", first, server.port(), ""});
+  }
+  {
+    std::promise<void> release;
+    driver.hold_parent_loop(release.get_future().share());
+    auto answer = std::async(std::launch::async, [&] { return round_trip(first, "one loop"); });
+    EXPECT_EQ(answer.wait_for(std::chrono::milliseconds(300)), std::future_status::timeout);  // no other loop
+    release.set_value();
+    EXPECT_EQ(answer.get(), "one loop!");
+  }
+  driver.add(Spec{"tcp", "127.0.0.1", free_port(SOCK_STREAM), server.port(), ""});
+  std::promise<void> release;
+  driver.hold_parent_loop(release.get_future().share());
+  EXPECT_EQ(round_trip(first, "two loops"), "two loops!");
+  release.set_value();
 }
 
 TEST(BuiltinPortDriver, RefusedTargetResetsTheClient) {
