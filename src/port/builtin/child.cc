@@ -180,7 +180,7 @@ class ChildDriver::Server : public IoHandler {
   }
 
   // A channel lost on the way (the child out of fds) closes the parent's end with it: that
-  // event loop's connections then fail, as they do when the child half is gone.
+  // event loop of the parent then leaves its clients to the others (TcpForwarder).
   void take_channel(messages::Packet& packet) {
     if (packet.fds.empty()) {
       throw Error("a channel from the parent was lost on the way: too many open files");

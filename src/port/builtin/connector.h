@@ -67,6 +67,9 @@ class Connector {
   // Unregisters from the loop and fails nothing: pending callbacks are dropped.
   void stop();
 
+  // The channel to the child half has closed: connect() fails from now on.
+  bool channel_closed() const { return m_channel_closed; }
+
  private:
   struct Pending {
     SocketType type;

@@ -31,6 +31,8 @@ class Shard {
   Shard(const Shard&) = delete;
   Shard& operator=(const Shard&) = delete;
 
+  // A further shard (a loop and thread of its own), not the one on the parent's loop.
+  bool spare() const { return m_own_loop != nullptr; }
   EventLoop& loop() { return *m_loop; }
   Connector& connector() { return *m_connector; }
   PipePool& pipes() { return *m_pipes; }

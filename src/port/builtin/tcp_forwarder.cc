@@ -108,14 +108,15 @@ TcpForwarder::TcpForwarder(Shard& shard, int listener, Settings settings)
       m_pipes(shard.pipes()),
       m_listener(listener),
       m_settings(std::move(settings)),
-      m_acceptor(std::make_unique<Acceptor>(*this)) {
+      m_acceptor(std::make_unique<Acceptor>(*this)),
+      m_spare(shard.spare()) {
   set_no_delay(m_listener);
   watch_listener();
 }
 
 TcpForwarder::~TcpForwarder() {
   m_loop.cancel(m_resume_timer);
-  if (m_resume_timer == 0) {
+  if (m_resume_timer == 0 && !m_left) {
     m_loop.unwatch(m_listener, m_acceptor.get());
   }
   m_loop.retire(std::move(m_acceptor));
@@ -125,6 +126,10 @@ TcpForwarder::~TcpForwarder() {
 }
 
 void TcpForwarder::accept_one() {
+  if (m_spare && m_connector.channel_closed()) {
+    leave_to_other_loops();
+    return;
+  }
   // One connection per wake-up: the listener stays readable while more wait (level-triggered
   // epoll), so the next round takes the next one, between the other ports' and connections'
   // events; and the common case needs no accept() that only says EAGAIN.
@@ -158,6 +163,19 @@ void TcpForwarder::pause_accepting() {
     m_resume_timer = 0;
     watch_listener();
   });
+}
+
+// A further shard's channel to the child closed while the first shard's may not have: its child
+// end was lost on the way (the child out of fds when it arrived). Clients accepted here would
+// only be reset, so this loop stops accepting and leaves them to the others: the kernel puts a
+// ready listener on the ready list of every loop ahead of this one in the listener's wait queue
+// (the first shard's, unless an earlier pause_accepting() re-registered it), and any loop takes
+// a waiting client with the next one. When the child half is gone for good, the first shard's
+// own connects fail as they must.
+void TcpForwarder::leave_to_other_loops() {
+  log::debug("port/builtin: {}: this event loop has no channel to the child; the others accept", m_settings.label);
+  m_loop.unwatch(m_listener, m_acceptor.get());
+  m_left = true;
 }
 
 void TcpForwarder::close(ConnectionList::iterator it) {

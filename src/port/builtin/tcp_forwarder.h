@@ -38,6 +38,7 @@ class TcpForwarder {
   void accept_one();
   void watch_listener();
   void pause_accepting();
+  void leave_to_other_loops();
   void close(ConnectionList::iterator it);
 
   EventLoop& m_loop;
@@ -48,6 +49,8 @@ class TcpForwarder {
   std::unique_ptr<Acceptor> m_acceptor;
   ConnectionList m_connections;
   EventLoop::TimerId m_resume_timer = 0;
+  bool m_spare;         // on a further shard (Shard::spare)
+  bool m_left = false;  // leave_to_other_loops() was called
 };
 
 }  // namespace rootlesskit::port::builtin
