@@ -8,6 +8,7 @@
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/port_lib.sh"
 require_cmd prlimit
+ubsan_tolerate_fd_starvation
 
 limit=200
 p_echo=$(free_port) p_tcp=$(free_port)
@@ -54,3 +55,4 @@ stop_server nofile
 err=$(<"$T/nofile.err")
 assert_contains "$err" "port/builtin: sockets from the child were lost: too many open files in the parent; new connections wait"
 assert_contains "$err" "port/builtin: tcp 127.0.0.1:$p_echo: accept: too many open files"
+expect_only_vptr_ubsan_reports
