@@ -4,8 +4,10 @@
 # numbers, K = 1..8, while add-ports runs) must not keep a loop it could not connect to the
 # child: the port is refused or served, and once fds are back every connection through it is
 # answered. (A loop made without its channel to the child used to take its share of the
-# connections and leave them waiting for good.) Then the child out of fds instead. Needs 2 CPUs or more for a second loop. (The unit
-# test BuiltinPortDriver.ALoopThatCouldNotStartComesWithTheNextTcpPort shows which loop serves.)
+# connections and leave them waiting for good.) Then the child out of fds instead: a loop whose
+# channel it lost leaves its clients to the others (they used to be reset). Needs 2 CPUs or more
+# for a second loop. The unit test BuiltinPortDriver.ALoopThatCouldNotStartComesWithTheNextTcpPort
+# shows which loop serves.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/port_lib.sh"
 require_cmd prlimit
