@@ -4,6 +4,7 @@
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <ifaddrs.h>
+#include <netinet/tcp.h>
 
 #include <cerrno>
 #include <cstring>
@@ -174,6 +175,9 @@ ListenResult listen_port(std::string_view proto, std::string_view ip, int port) 
   }
   if (tcp) {
     ::setsockopt(result.fd.get(), SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    // Small requests and answers go out at once, as with Go's default TCP_NODELAY upstream.
+    // Every accepted socket inherits it from the listener (the child makes its own sockets so).
+    ::setsockopt(result.fd.get(), IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
   }
   if (::bind(result.fd.get(), address.get(), address.length()) != 0) {
     return fail("bind", errno);

@@ -47,9 +47,10 @@ class SocketAddress {
 
 // Listens like Go's net.Listen/ListenUDP(proto, JoinHostPort(ip, port)) with proto one of
 // tcp/tcp4/tcp6/udp/udp4/udp6: `tcp`/`udp` on "" or an unspecified address is dual-stack
-// ([::] with IPV6_V6ONLY off), tcp6/udp6 are v6-only. Non-blocking, O_CLOEXEC, SO_REUSEADDR
-// for TCP. Failures come back with their errno (the caller explains EACCES on privileged ports)
-// and Go's text: `listen tcp 0.0.0.0:80: bind: permission denied`.
+// ([::] with IPV6_V6ONLY off), tcp6/udp6 are v6-only. Non-blocking, O_CLOEXEC; SO_REUSEADDR
+// and TCP_NODELAY (inherited by accepted sockets) for TCP. Failures come back with their errno
+// (the caller explains EACCES on privileged ports) and Go's text:
+// `listen tcp 0.0.0.0:80: bind: permission denied`.
 struct ListenResult {
   Fd fd;
   int error = 0;           // errno of the failed step, 0 on success

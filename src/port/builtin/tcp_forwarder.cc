@@ -1,7 +1,6 @@
 // Accept -> socket from the Connector -> non-blocking connect -> TcpRelay.
 #include "port/builtin/tcp_forwarder.h"
 
-#include <netinet/tcp.h>
 #include <sys/socket.h>
 
 #include <cerrno>
@@ -11,14 +10,6 @@
 
 namespace rootlesskit::port::builtin {
 namespace {
-
-// Small requests and answers go out at once, as with Go's default TCP_NODELAY upstream. Set on
-// the listener, it is inherited by every accepted socket (one system call per port, not per
-// connection); the child makes its sockets with it.
-void set_no_delay(int fd) {
-  int one = 1;
-  ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-}
 
 // The client learns that the target refused by a reset, rather than by an accepted connection
 // that closes without a word (upstream).
@@ -110,7 +101,6 @@ TcpForwarder::TcpForwarder(Shard& shard, int listener, Settings settings)
       m_settings(std::move(settings)),
       m_acceptor(std::make_unique<Acceptor>(*this)),
       m_spare(shard.spare()) {
-  set_no_delay(m_listener);
   watch_listener();
 }
 

@@ -28,7 +28,7 @@ class PipePool {
   // empty pipes are kept for reuse. Their buffers count against the user's pipe quota
   // (fs.pipe-user-pages-soft, 64 MiB by default; past it new pipes get one page), so keep few.
   explicit PipePool(int pipe_size = 0, size_t max_idle = 16) : m_pipe_size(pipe_size), m_max_idle(max_idle) {}
-  // Throws Error (e.g. EMFILE: the relay then waits and retries).
+  // Throws Error (e.g. EMFILE: the relay then copies through a buffer instead).
   Pipe take();
   // An empty pipe back for reuse.
   void give(Pipe pipe);

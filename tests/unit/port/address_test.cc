@@ -2,6 +2,7 @@
 #include "port/builtin/address.h"
 
 #include <gtest/gtest.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
 
 #include "common/error.h"
@@ -46,6 +47,16 @@ TEST(ListenPort, Ipv4MappedListensOnIpv4) {
   ListenResult r = listen_port("tcp6", "::ffff:127.0.0.1", 0);
   EXPECT_NE(r.error, 0);
   EXPECT_EQ(r.error_text, "listen tcp6: address ::ffff:127.0.0.1: no suitable address found");
+}
+
+// Small answers go out at once (Go sets TCP_NODELAY); accepted sockets inherit it.
+TEST(ListenPort, TcpListenersHaveNoDelay) {
+  ListenResult r = listen_port("tcp", "127.0.0.1", 0);
+  ASSERT_EQ(r.error, 0) << r.error_text;
+  int on = 0;
+  socklen_t len = sizeof on;
+  ASSERT_EQ(::getsockopt(r.fd.get(), IPPROTO_TCP, TCP_NODELAY, &on, &len), 0);
+  EXPECT_EQ(on, 1);
 }
 
 TEST(ListenPort, ErrorsShowTheParsedAddress) {
