@@ -78,6 +78,25 @@ median() {
   tr ' ' '\n' <<<"${RESULTS[$1]:-}" | awk '/^[0-9]/' | sort -g |
     awk '{ v[NR] = $1 } END { if (!NR) print "-"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
+# paired KEY: ours / Debian round by round (the two ran back to back, in the same state of the
+# machine), as "median (lowest-highest)"; "-" without a round where both have a figure.
+paired() {
+  paste -d ' ' <(tr -s ' ' '\n' <<<"${RESULTS[$1|ours]:-}") <(tr -s ' ' '\n' <<<"${RESULTS[$1|ref]:-}") |
+    awk '$1 ~ /^[0-9]/ && $2 ~ /^[0-9]/ && $2 > 0 { print $1 / $2 }' | sort -g |
+    awk '{ v[NR] = $1 } END {
+      if (!NR) { print "-"; exit }
+      m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+      printf "%.2f (%.2f-%.2f)\n", m, v[1], v[NR] }'
+}
+# machine_ticks: "STEAL TOTAL" from /proc/stat, all CPUs: the time the hypervisor ran others on this
+# VM's CPUs, and all time. Steal comes in bursts and slows whichever implementation runs then.
+machine_ticks() { awk '/^cpu / { t = 0; for (i = 2; i <= 9; i++) t += $i; print $9, t; exit }' /proc/stat; }
+# steal_since "STEAL TOTAL": the share of CPU time stolen since then, in percent.
+steal_since() {
+  local steal total
+  read -r steal total < <(machine_ticks)
+  awk -v s=$((steal - ${1% *})) -v t=$((total - ${1#* })) 'BEGIN { printf "%.1f", (t > 0 ? 100 * s / t : 0) }'
+}
 # order ROUND: the two implementations, the first one alternating from round to round.
 order() { if (($1 % 2)); then echo ours ref; else echo ref ours; fi; }
 # launch NAME WHO DRIVER: start_instance on the next block of host ports that nobody uses.
@@ -162,7 +181,8 @@ iperf_point() {
 }
 
 measure_builtin_round() {
-  local round=$1 who mode
+  local round=$1 who mode round_start
+  round_start=$(machine_ticks)
   echo "==> round $round/$REPEATS: HTTP, new connection per request"
   http_point direct "$PORT_BASE" "$work/direct.count"
   for who in $(order "$round"); do
@@ -182,6 +202,8 @@ measure_builtin_round() {
       fi
     done
   done
+  ROUND_STEAL+=("$(steal_since "$round_start")")
+  echo "  CPU time stolen by the hypervisor in this round: ${ROUND_STEAL[-1]}%"
 }
 
 # measure_rss ROUND: VmRSS of a fresh instance's parent + child, idle and while conn_hold keeps
@@ -234,12 +256,14 @@ measure_startup() {
   done
 }
 
-# row LABEL KEY FORMAT LIMIT_WHO REF_TARGET LIMIT_TARGET: one table row from the medians of
-# KEY; a target is "ge X" or "le X" on ours / Debian or ours / limit, "" for none.
+# row LABEL KEY FORMAT LIMIT_WHO REF_TARGET LIMIT_TARGET: one table row from the medians of KEY,
+# with its per-round ratios beside; a target is "ge X" or "le X" on ours / Debian (the ratio of
+# the medians) or ours / limit, "" for none.
 row() {
   local label=$1 key=$2 format=$3 limit_who=$4
   awk -v label="$label" -v fmt="$format" -v lw="$limit_who" -v rt="$5" -v lt="$6" \
-    -v o="$(median "$key|ours")" -v r="$(median "$key|ref")" -v l="$(median "$key|$limit_who")" '
+    -v o="$(median "$key|ours")" -v r="$(median "$key|ref")" -v l="$(median "$key|$limit_who")" \
+    -v pr="$(paired "$key")" '
     function num(x) { return x ~ /^[0-9]/ }
     function show(x) { return num(x) ? sprintf(fmt, x) : "-" }
     function ratio(a, b) { return num(a) && num(b) && b > 0 ? sprintf("%.2f", a / b) : "-" }
@@ -256,14 +280,14 @@ row() {
       rr = ratio(o, r); lr = lw == "" ? "-" : ratio(o, l)
       a = check(rt, o, r, "Debian"); b = check(lt, o, l, lw)
       met = target == "" ? "-" : (a == 0 || b == 0) ? "**no**" : (a < 0 || b < 0) ? "-" : "yes"
-      printf "| %s | %s | %s | %s | %s | %s | %s | %s |\n", label, show(o), show(r), rr,
+      printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", label, show(o), show(r), rr, pr,
         lw == "" ? "-" : show(l) " (" lw ")", lr, target == "" ? "-" : target, met
     }'
 }
 
 table() {
-  echo "| measurement | ours | Debian $(version_of "$REF") | ours / Debian | limit | ours / limit | target | met |"
-  echo "|---|---|---|---|---|---|---|---|"
+  echo "| measurement | ours | Debian $(version_of "$REF") | ours / Debian | per round | limit | ours / limit | target | met |"
+  echo "|---|---|---|---|---|---|---|---|---|"
   row "HTTP req/s, new connection per request (wrk -c4)" http_rps "%.0f" direct "ge 2.5" ""
   row "HTTP mean latency (ms)" http_mean "%.3f" direct "le 0.4" ""
   row "HTTP p99 latency (ms)" http_p99 "%.3f" direct "le 0.4" ""
@@ -310,9 +334,9 @@ summary() {
   local commit
   commit=$(git -C "$(dirname "$OURS")" rev-parse --short HEAD 2>/dev/null || echo unknown)
   cat <<END
-Measured $(date -u +%Y-%m-%d) on $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo) ($(nproc) cores, load average $load at the start), kernel $(uname -r), as an unprivileged user.
+Measured $(date -u +%Y-%m-%d) on $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo) ($(nproc) cores, load average $load at the start), kernel $(uname -r), as an unprivileged user. CPU time stolen by the hypervisor (/proc/stat): ${run_steal}% over the run; in the rounds of the builtin driver one by one: $(IFS=/; echo "${ROUND_STEAL[*]:-}")%.
 Ours: $(version_of "$OURS") (commit $commit); Debian rootlesskit $(version_of "$REF"), slirp4netns $(slirp4netns --version | awk 'NR == 1 { print $NF }'), $(wrk --version 2>&1 | awk 'NR == 1 { print $1, $2 }'), $(iperf3 --version | awk 'NR == 1 { print $1, $2 }'), hyperfine $(version_of hyperfine).
-\`bench/port.sh\`: each measurement ${REPEATS} times alternating ours/Debian (who goes first alternates), medians; ${DURATION} s per run. Servers run inside the namespace, clients on the host through the published 127.0.0.1 ports; the limit is measured in the same run.${ours_note}
+\`bench/port.sh\`: each measurement ${REPEATS} times alternating ours/Debian (who goes first alternates), medians; ${DURATION} s per run. "per round": ours / Debian within each round, where the two ran back to back (median, lowest-highest): the machine's state drifts over a run, which the ratio of the medians mixes in; targets are judged on the ratio of the medians. Servers run inside the namespace, clients on the host through the published 127.0.0.1 ports; the limit is measured in the same run.${ours_note}
 
 $(table)
 
@@ -327,6 +351,8 @@ END
 }
 
 load=$(cut -d' ' -f1-3 /proc/loadavg)
+run_ticks=$(machine_ticks)
+ROUND_STEAL=()
 ours_note=""
 if awk -v l="${load%% *}" -v n="$(nproc)" 'BEGIN { exit !(l > n) }'; then
   ours_note=" Other jobs shared the machine (load above the core count): wall-clock figures and ratios are noisy."
@@ -348,6 +374,7 @@ for ((round = 1; round <= REPEATS; round++)); do measure_slirp4netns_round "$rou
 stop_instance ours-slirp
 stop_instance ref-slirp
 measure_startup
+run_steal=$(steal_since "$run_ticks")
 
 text=$(summary)
 echo
