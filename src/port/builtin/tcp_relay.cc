@@ -250,7 +250,8 @@ bool TcpRelay::copy_without_pipe(Direction& d) {
     starve(d);
     return false;
   }
-  (void)!::recv(d.from->fd.get(), buffer, static_cast<size_t>(sent), MSG_DONTWAIT);  // peeked: it is there
+  // Consume what was sent: peeked, so it is there. MSG_TRUNC makes TCP drop it uncopied.
+  (void)!::recv(d.from->fd.get(), buffer, static_cast<size_t>(sent), MSG_DONTWAIT | MSG_TRUNC);
   return true;
 }
 
