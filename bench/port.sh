@@ -73,20 +73,23 @@ next_base=$((PORT_BASE + 10)) # PORT_BASE..+2: the host baselines; then 10 ports
 
 # record KEY VALUE: adds one measurement ("-" for a failed one) to KEY.
 record() { RESULTS[$1]+="${2:--} "; }
-# median KEY: the median of KEY's numeric measurements, "-" if there are none.
-median() {
-  tr ' ' '\n' <<<"${RESULTS[$1]:-}" | awk '/^[0-9]/' | sort -g |
-    awk '{ v[NR] = $1 } END { if (!NR) print "-"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+# middle: the median of the numbers on stdin (one a line, sorted), "-" if there are none.
+middle() {
+  awk '{ v[NR] = $1 } END { if (!NR) print "-"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
+# median KEY: the median of KEY's numeric measurements, "-" if there are none.
+median() { tr ' ' '\n' <<<"${RESULTS[$1]:-}" | awk '/^[0-9]/' | sort -g | middle; }
 # paired KEY: ours / Debian round by round (the two ran back to back, in the same state of the
 # machine), as "median (lowest-highest)"; "-" without a round where both have a figure.
 paired() {
-  paste -d ' ' <(tr -s ' ' '\n' <<<"${RESULTS[$1|ours]:-}") <(tr -s ' ' '\n' <<<"${RESULTS[$1|ref]:-}") |
-    awk '$1 ~ /^[0-9]/ && $2 ~ /^[0-9]/ && $2 > 0 { print $1 / $2 }' | sort -g |
-    awk '{ v[NR] = $1 } END {
-      if (!NR) { print "-"; exit }
-      m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
-      printf "%.2f (%.2f-%.2f)\n", m, v[1], v[NR] }'
+  local ratios
+  ratios=$(paste -d ' ' <(tr -s ' ' '\n' <<<"${RESULTS[$1|ours]:-}") <(tr -s ' ' '\n' <<<"${RESULTS[$1|ref]:-}") |
+    awk '$1 ~ /^[0-9]/ && $2 ~ /^[0-9]/ && $2 > 0 { print $1 / $2 }' | sort -g)
+  if [[ -z $ratios ]]; then
+    echo -
+    return
+  fi
+  printf '%.2f (%.2f-%.2f)\n' "$(middle <<<"$ratios")" "$(head -n 1 <<<"$ratios")" "$(tail -n 1 <<<"$ratios")"
 }
 # machine_ticks: "STEAL TOTAL" from /proc/stat, all CPUs: the time the hypervisor ran others on this
 # VM's CPUs, and all time. Steal comes in bursts and slows whichever implementation runs then.
