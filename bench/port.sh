@@ -91,6 +91,33 @@ paired() {
   fi
   printf '%.2f (%.2f-%.2f)\n' "$(middle <<<"$ratios")" "$(head -n 1 <<<"$ratios")" "$(tail -n 1 <<<"$ratios")"
 }
+# rounds_at_target KEY REF_TARGET LIMIT_WHO LIMIT_TARGET: in how many rounds ours met the targets
+# with that round's own figures, as "K/N" (N: the rounds with every figure the targets need); "-"
+# without a target. A target is "ge X" or "le X", as in row().
+rounds_at_target() {
+  local key=$1 ref_target=$2 limit_who=$3 limit_target=$4
+  if [[ -z $ref_target && -z $limit_target ]]; then
+    echo -
+    return
+  fi
+  paste -d ' ' <(tr -s ' ' '\n' <<<"${RESULTS[$key|ours]:-}") <(tr -s ' ' '\n' <<<"${RESULTS[$key|ref]:-}") \
+    <(tr -s ' ' '\n' <<<"${RESULTS[$key|${limit_who:-none}]:-}") |
+    awk -v rt="$ref_target" -v lt="$limit_target" '
+      function num(x) { return x ~ /^[0-9]/ }
+      # meets(TARGET, A, B): 1 met, 0 not, -1 no figures (a round that cannot be judged).
+      function meets(t, a, b) {
+        if (t == "") return 1
+        if (!num(a) || !num(b) || b <= 0) return -1
+        split(t, p, " ")
+        return p[1] == "ge" ? a / b >= p[2] + 0 : a / b <= p[2] + 0
+      }
+      NF {
+        r = meets(rt, $1, $2); l = meets(lt, $1, $3)
+        if (r < 0 || l < 0) next
+        n++; k += r && l
+      }
+      END { print n ? k "/" n : "-" }'
+}
 # machine_ticks: "STEAL TOTAL" from /proc/stat, all CPUs: the time the hypervisor ran others on this
 # VM's CPUs, and all time. Steal comes in bursts and slows whichever implementation runs then.
 machine_ticks() { awk '/^cpu / { t = 0; for (i = 2; i <= 9; i++) t += $i; print $9, t; exit }' /proc/stat; }
@@ -266,7 +293,7 @@ row() {
   local label=$1 key=$2 format=$3 limit_who=$4
   awk -v label="$label" -v fmt="$format" -v lw="$limit_who" -v rt="$5" -v lt="$6" \
     -v o="$(median "$key|ours")" -v r="$(median "$key|ref")" -v l="$(median "$key|$limit_who")" \
-    -v pr="$(paired "$key")" '
+    -v pr="$(paired "$key")" -v at="$(rounds_at_target "$key" "$5" "$limit_who" "$6")" '
     function num(x) { return x ~ /^[0-9]/ }
     function show(x) { return num(x) ? sprintf(fmt, x) : "-" }
     function ratio(a, b) { return num(a) && num(b) && b > 0 ? sprintf("%.2f", a / b) : "-" }
@@ -283,14 +310,14 @@ row() {
       rr = ratio(o, r); lr = lw == "" ? "-" : ratio(o, l)
       a = check(rt, o, r, "Debian"); b = check(lt, o, l, lw)
       met = target == "" ? "-" : (a == 0 || b == 0) ? "**no**" : (a < 0 || b < 0) ? "-" : "yes"
-      printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", label, show(o), show(r), rr, pr,
-        lw == "" ? "-" : show(l) " (" lw ")", lr, target == "" ? "-" : target, met
+      printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", label, show(o), show(r), rr, pr,
+        lw == "" ? "-" : show(l) " (" lw ")", lr, target == "" ? "-" : target, met, at
     }'
 }
 
 table() {
-  echo "| measurement | ours | Debian $(version_of "$REF") | ours / Debian | per round | limit | ours / limit | target | met |"
-  echo "|---|---|---|---|---|---|---|---|---|"
+  echo "| measurement | ours | Debian $(version_of "$REF") | ours / Debian | per round | limit | ours / limit | target | met | rounds met |"
+  echo "|---|---|---|---|---|---|---|---|---|---|"
   row "HTTP req/s, new connection per request (wrk -c4)" http_rps "%.0f" direct "ge 2.5" ""
   row "HTTP mean latency (ms)" http_mean "%.3f" direct "le 0.4" ""
   row "HTTP p99 latency (ms)" http_p99 "%.3f" direct "le 0.4" ""
@@ -339,7 +366,7 @@ summary() {
   cat <<END
 Measured $(date -u +%Y-%m-%d) on $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo) ($(nproc) cores, load average $load at the start), kernel $(uname -r), as an unprivileged user. CPU time stolen by the hypervisor (/proc/stat): ${run_steal}% over the run; in the rounds of the builtin driver one by one: $(IFS=/; echo "${ROUND_STEAL[*]:-}")%.
 Ours: $(version_of "$OURS") (commit $commit); Debian rootlesskit $(version_of "$REF"), slirp4netns $(slirp4netns --version | awk 'NR == 1 { print $NF }'), $(wrk --version 2>&1 | awk 'NR == 1 { print $1, $2 }'), $(iperf3 --version | awk 'NR == 1 { print $1, $2 }'), hyperfine $(version_of hyperfine).
-\`bench/port.sh\`: each measurement ${REPEATS} times alternating ours/Debian (who goes first alternates), medians; ${DURATION} s per run. "per round": ours / Debian within each round, where the two ran back to back (median, lowest-highest): the machine's state drifts over a run, which the ratio of the medians mixes in; targets are judged on the ratio of the medians. Servers run inside the namespace, clients on the host through the published 127.0.0.1 ports; the limit is measured in the same run.${ours_note}
+\`bench/port.sh\`: each measurement ${REPEATS} times alternating ours/Debian (who goes first alternates), medians; ${DURATION} s per run. "per round": ours / Debian within each round, where the two ran back to back (median, lowest-highest): the machine's state drifts over a run, which the ratio of the medians mixes in; targets are judged on the ratio of the medians ("met"), and "rounds met" counts the rounds whose own figures met them. Servers run inside the namespace, clients on the host through the published 127.0.0.1 ports; the limit is measured in the same run.${ours_note}
 
 $(table)
 
