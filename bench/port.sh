@@ -91,6 +91,16 @@ paired() {
   fi
   printf '%.2f (%.2f-%.2f)\n' "$(middle <<<"$ratios")" "$(head -n 1 <<<"$ratios")" "$(tail -n 1 <<<"$ratios")"
 }
+# awk functions for row() and rounds_at_target(): num(X) says whether X is a figure ("-" is
+# not); meets(TARGET, A, B) judges the exact ratio A / B, as a number (a printed ratio is rounded,
+# and a string), against a target "ge X" or "le X": 1 met, 0 not met, -1 no figures.
+TARGET_AWK='
+  function num(x) { return x ~ /^[0-9]/ }
+  function meets(t, a, b) {
+    if (!num(a) || !num(b) || b <= 0) return -1
+    split(t, p, " ")
+    return p[1] == "ge" ? a / b >= p[2] + 0 : a / b <= p[2] + 0
+  }'
 # rounds_at_target KEY REF_TARGET LIMIT_WHO LIMIT_TARGET: in how many rounds ours met the targets
 # with that round's own figures, as "K/N" (N: the rounds with every figure the targets need); "-"
 # without a target. A target is "ge X" or "le X", as in row().
@@ -102,18 +112,10 @@ rounds_at_target() {
   fi
   paste -d ' ' <(tr -s ' ' '\n' <<<"${RESULTS[$key|ours]:-}") <(tr -s ' ' '\n' <<<"${RESULTS[$key|ref]:-}") \
     <(tr -s ' ' '\n' <<<"${RESULTS[$key|${limit_who:-none}]:-}") |
-    awk -v rt="$ref_target" -v lt="$limit_target" '
-      function num(x) { return x ~ /^[0-9]/ }
-      # meets(TARGET, A, B): 1 met, 0 not, -1 no figures (a round that cannot be judged).
-      function meets(t, a, b) {
-        if (t == "") return 1
-        if (!num(a) || !num(b) || b <= 0) return -1
-        split(t, p, " ")
-        return p[1] == "ge" ? a / b >= p[2] + 0 : a / b <= p[2] + 0
-      }
+    awk -v rt="$ref_target" -v lt="$limit_target" "$TARGET_AWK"'
       NF {
-        r = meets(rt, $1, $2); l = meets(lt, $1, $3)
-        if (r < 0 || l < 0) next
+        r = rt == "" ? 1 : meets(rt, $1, $2); l = lt == "" ? 1 : meets(lt, $1, $3)
+        if (r < 0 || l < 0) next  # a round without the figures cannot be judged
         n++; k += r && l
       }
       END { print n ? k "/" n : "-" }'
@@ -293,18 +295,15 @@ row() {
   local label=$1 key=$2 format=$3 limit_who=$4
   awk -v label="$label" -v fmt="$format" -v lw="$limit_who" -v rt="$5" -v lt="$6" \
     -v o="$(median "$key|ours")" -v r="$(median "$key|ref")" -v l="$(median "$key|$limit_who")" \
-    -v pr="$(paired "$key")" -v at="$(rounds_at_target "$key" "$5" "$limit_who" "$6")" '
-    function num(x) { return x ~ /^[0-9]/ }
+    -v pr="$(paired "$key")" -v at="$(rounds_at_target "$key" "$5" "$limit_who" "$6")" "$TARGET_AWK"'
     function show(x) { return num(x) ? sprintf(fmt, x) : "-" }
     function ratio(a, b) { return num(a) && num(b) && b > 0 ? sprintf("%.2f", a / b) : "-" }
-    # check(TARGET, A, B, WHAT): appends the target text; 1 met, 0 not met, -1 unknown. The
-    # exact ratio A / B is judged, as a number (the printed one is rounded, and a string).
+    # check(TARGET, A, B, WHAT): appends the target text; then as meets(), 1 when there is none.
     function check(t, a, b, what) {
       if (t == "") return 1
       split(t, p, " ")
       target = target (target == "" ? "" : ", ") (p[1] == "ge" ? "≥ " : "≤ ") p[2] "x " what
-      if (!num(a) || !num(b) || b <= 0) return -1
-      return p[1] == "ge" ? a / b >= p[2] + 0 : a / b <= p[2] + 0
+      return meets(t, a, b)
     }
     BEGIN {
       rr = ratio(o, r); lr = lw == "" ? "-" : ratio(o, l)
