@@ -79,11 +79,19 @@ middle() {
 }
 # median KEY: the median of KEY's numeric measurements, "-" if there are none.
 median() { tr ' ' '\n' <<<"${RESULTS[$1]:-}" | awk '/^[0-9]/' | sort -g | middle; }
+# rounds KEY WHO...: KEY's figures round by round, a line per round with WHO's side by side.
+rounds() {
+  local key=$1 who
+  shift
+  for who in "$@"; do echo "${RESULTS[$key|$who]:-}"; done |
+    awk '{ for (i = 1; i <= NF; i++) line[i] = line[i] (NR > 1 ? " " : "") $i; if (NF > n) n = NF }
+      END { for (i = 1; i <= n; i++) print line[i] }'
+}
 # paired KEY: ours / Debian round by round (the two ran back to back, in the same state of the
 # machine), as "median (lowest-highest)"; "-" without a round where both have a figure.
 paired() {
   local ratios
-  ratios=$(paste -d ' ' <(tr -s ' ' '\n' <<<"${RESULTS[$1|ours]:-}") <(tr -s ' ' '\n' <<<"${RESULTS[$1|ref]:-}") |
+  ratios=$(rounds "$1" ours ref |
     awk '$1 ~ /^[0-9]/ && $2 ~ /^[0-9]/ && $2 > 0 { print $1 / $2 }' | sort -g)
   if [[ -z $ratios ]]; then
     echo -
@@ -110,8 +118,8 @@ rounds_at_target() {
     echo -
     return
   fi
-  paste -d ' ' <(tr -s ' ' '\n' <<<"${RESULTS[$key|ours]:-}") <(tr -s ' ' '\n' <<<"${RESULTS[$key|ref]:-}") \
-    <(tr -s ' ' '\n' <<<"${RESULTS[$key|${limit_who:-none}]:-}") |
+  # shellcheck disable=SC2086 # no limit: no third column
+  rounds "$key" ours ref $limit_who |
     awk -v rt="$ref_target" -v lt="$limit_target" "$TARGET_AWK"'
       NF {
         r = rt == "" ? 1 : meets(rt, $1, $2); l = lt == "" ? 1 : meets(lt, $1, $3)

@@ -328,7 +328,6 @@ TEST(BuiltinPortDriver, ALoopThatCouldNotStartComesWithTheNextTcpPort) {
     // The listener, the second loop's epoll and eventfd fit; its channel pair does not.
     FewFreeFds few(4);
     driver.add(Spec{"tcp", "127.0.0.1", first, server.port(), ""});
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   // The child half runs in this process here, so the sockets the new port asked it for may
   // have met the lowered limit too; a client waiting for them is then reset. Until a round
